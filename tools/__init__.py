@@ -1,0 +1,1 @@
+"""Project tooling: set-up, training, running the stack, evaluation, staff commands."""
