@@ -1,0 +1,40 @@
+"""Build rasa_sdk trackers and domains for unit tests of custom actions."""
+
+from typing import Any, Dict, List, Optional
+
+import yaml
+from rasa_sdk import Tracker
+
+from actions.settings import PROJECT_ROOT
+
+
+def load_domain() -> Dict[str, Any]:
+    return yaml.safe_load((PROJECT_ROOT / "domain.yml").read_text())
+
+
+def make_tracker(
+    slots: Optional[Dict[str, Any]] = None,
+    text: str = "",
+    intent: str = "",
+    events: Optional[List[Dict[str, Any]]] = None,
+    active_loop: Optional[str] = None,
+    response_selector: Optional[Dict[str, Any]] = None,
+    sender_id: str = "visitor-1",
+) -> Tracker:
+    latest_message: Dict[str, Any] = {
+        "text": text,
+        "intent": {"name": intent, "confidence": 1.0},
+        "entities": [],
+    }
+    if response_selector:
+        latest_message["response_selector"] = response_selector
+    return Tracker(
+        sender_id=sender_id,
+        slots=slots or {},
+        latest_message=latest_message,
+        events=events or [],
+        paused=False,
+        followup_action=None,
+        active_loop={"name": active_loop} if active_loop else {},
+        latest_action_name="action_listen",
+    )
