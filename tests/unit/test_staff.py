@@ -1,0 +1,62 @@
+import csv
+from datetime import datetime, timedelta, timezone
+
+import pytest
+
+from actions.storage import BookingRequest, booking_requests, get_storage
+from tools import staff
+
+
+@pytest.fixture
+def storage(tmp_path, monkeypatch):
+    url = f"sqlite:///{tmp_path}/clinic.db"
+    monkeypatch.setenv("CLINIC_DB_URL", url)
+    return get_storage(url)
+
+
+def add(storage, name, contact="+12125550100", when=None):
+    reference = storage.save_booking(BookingRequest(
+        first_name=name, contact_method="phone", contact=contact, preferred_times="mornings",
+        preferred_times_hint="morning", consent=True, conversation_id=f"conv-{name}"))
+    if when:
+        with storage.engine.begin() as connection:
+            connection.execute(booking_requests.update()
+                               .where(booking_requests.c.reference == reference)
+                               .values(created_at=when))
+    return reference
+
+
+def test_list_shows_new_requests(storage, capsys):
+    add(storage, "Maria")
+    assert staff.main(["bookings"]) == 0
+    out = capsys.readouterr().out
+    assert "Maria" in out and "KT-" in out
+
+
+def test_export_filters_by_date_and_status_and_marks_handled(storage, tmp_path):
+    old = add(storage, "Old", when=datetime.now(timezone.utc) - timedelta(days=40))
+    new = add(storage, "New")
+    assert staff.main(["handled", new.lower()]) == 0
+    target = tmp_path / "out.csv"
+    since = (datetime.now(timezone.utc) - timedelta(days=7)).strftime("%Y-%m-%d")
+    staff.main(["bookings", "--status", "all", "--since", since, "--csv", str(target)])
+    rows = list(csv.DictReader(target.open()))
+    assert [(r["reference"], r["status"]) for r in rows] == [(new, "handled")]
+    staff.main(["bookings", "--csv", str(target)])
+    assert [r["reference"] for r in csv.DictReader(target.open())] == [old]
+
+
+def test_csv_cells_cannot_inject_spreadsheet_formulas(storage, tmp_path):
+    add(storage, "=HYPERLINK(\"x\")")
+    target = tmp_path / "out.csv"
+    staff.main(["bookings", "--csv", str(target)])
+    row = next(csv.DictReader(target.open()))
+    assert row["first_name"].startswith("'=")
+    assert row["contact"] == "+12125550100"
+
+
+def test_unknown_reference_and_bad_date_are_clear_errors(storage, capsys):
+    assert staff.main(["handled", "KT-NOPE99"]) == 1
+    assert "No request" in capsys.readouterr().err
+    with pytest.raises(SystemExit):
+        staff.main(["bookings", "--since", "yesterday"])
