@@ -1,0 +1,51 @@
+"""After the crisis resources: stop any form, flag the conversation for staff."""
+
+import logging
+from typing import Any, Dict, List, Text
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import ActiveLoop, EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.storage import StorageError, get_storage
+
+logger = logging.getLogger(__name__)
+
+DETECTION_KEY = "crisis_detection"  # set by clinic_nlu.crisis_guard in the parse result
+
+
+class ActionFlagCrisis(Action):
+    """Record a staff-review flag, reset the call-back form, offer a staff call-back.
+
+    Runs after `utter_crisis`, so the resources reach the visitor even when
+    this action server is down.
+    """
+
+    def name(self) -> Text:
+        return "action_flag_crisis"
+
+    async def run(
+        self,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: Dict[Text, Any],
+    ) -> List[EventType]:
+        layer = (tracker.latest_message.get(DETECTION_KEY) or {}).get("layer", "model")
+        try:
+            get_storage().flag_conversation(tracker.sender_id, layer)
+        except StorageError as error:
+            logger.error("Could not record the crisis flag for %s: %s", tracker.sender_id, error)
+        dispatcher.utter_message(response="utter_crisis_followup")
+        events: List[EventType] = [SlotSet("crisis_flagged", True)]
+        if tracker.active_loop_name:
+            events.append(ActiveLoop(None))
+        events.extend(SlotSet(slot, None) for slot in _form_slots(domain))
+        return events
+
+
+def _form_slots(domain: Dict[Text, Any]) -> List[Text]:
+    forms = domain.get("forms") or {}
+    slots = {"requested_slot"}
+    for form in forms.values():
+        slots.update(form.get("required_slots") or [])
+    return sorted(slots)
