@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Set up the project on this machine: a Python 3.10 virtual environment with the
-# pinned packages of requirements.lock, and the spaCy pipeline the NLU config loads.
+# pinned packages of requirements.lock, the spaCy pipeline the NLU config loads, and
+# the web chat widget built from the pinned npm packages of webchat/package-lock.json.
 # Idempotent: each step is skipped when its result is already up to date.
 set -euo pipefail
 
@@ -36,7 +37,7 @@ find_python() {
 }
 
 if [ ! -x "$VENV/bin/python" ] || ! python_ok "$VENV/bin/python"; then
-  say "[1/3] Creating the Python 3.10 virtual environment"
+  say "[1/4] Creating the Python 3.10 virtual environment"
   if ! PY="$(find_python)"; then
     cat >&2 <<'MSG'
 No Python 3.10 interpreter was found. Rasa 3.6 runs on Python 3.8-3.10 only.
@@ -51,19 +52,51 @@ MSG
   rm -rf "$VENV"
   "$PY" -m venv "$VENV"
 else
-  say "[1/3] Python virtual environment is ready ($("$VENV/bin/python" --version))"
+  say "[1/4] Python virtual environment is ready ($("$VENV/bin/python" --version))"
 fi
 
 want="$(sha256sum "$LOCK" | cut -d' ' -f1)"
 if [ "$(cat "$STAMP" 2>/dev/null)" != "$want" ]; then
-  say "[2/3] Installing pinned packages from requirements.lock (first time: about 3 minutes, 2.7 GB)"
+  say "[2/4] Installing pinned packages from requirements.lock (first time: about 3 minutes, 2.7 GB)"
   "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check "pip==24.0"
   "$VENV/bin/python" -m pip install --disable-pip-version-check --progress-bar on -r "$LOCK"
   echo "$want" > "$STAMP"
 else
-  say "[2/3] Packages are up to date"
+  say "[2/4] Packages are up to date"
 fi
 
-say "[3/3] Building the spaCy pipeline (blank English + lookup lemmas)"
+say "[3/4] Building the spaCy pipeline (blank English + lookup lemmas)"
 TF_CPP_MIN_LOG_LEVEL=3 "$VENV/bin/python" "$ROOT/tools/build_spacy_model.py" 2>&1 | grep -v -e cuda -e tensorflow -e TensorRT -e 'rebuild TensorFlow' || true
 test -f "$ROOT/.build/spacy_en_lookup/meta.json"
+
+# The web chat (webchat/): `npm ci` from the committed lock file when it changed, then the build
+# into webchat/dist/ when the widget's sources changed. Install scripts are not run (esbuild's
+# binary comes in its platform package); nothing is fetched from a CDN.
+WEBCHAT="$ROOT/webchat"
+DEPS_STAMP="$WEBCHAT/node_modules/.package-lock.sha256"
+BUILD_STAMP="$WEBCHAT/dist/.build.sha256"
+if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1 \
+   || ! node -e 'process.exit(+process.versions.node.split(".")[0] >= 18 ? 0 : 1)'; then
+  cat >&2 <<'MSG'
+Node.js 18 or newer with npm is needed to build the web chat widget (webchat/).
+Install it, then run this again, for example:
+  sudo apt-get install nodejs npm     (Debian 12 and later), or
+  nvm install 20                      (if you use nvm)
+MSG
+  exit 1
+fi
+deps_want="$(sha256sum "$WEBCHAT/package-lock.json" | cut -d' ' -f1)"
+if [ "$(cat "$DEPS_STAMP" 2>/dev/null)" != "$deps_want" ]; then
+  say "[4/4] Installing the web chat's pinned npm packages (npm ci, about 10 s)"
+  (cd "$WEBCHAT" && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error)
+  echo "$deps_want" > "$DEPS_STAMP"
+fi
+build_want="$(cd "$WEBCHAT" && find package.json package-lock.json build.mjs src demo -type f -print0 \
+  | sort -z | xargs -0 sha256sum | sha256sum | cut -d' ' -f1)"
+if [ ! -f "$WEBCHAT/dist/widget.js" ] || [ "$(cat "$BUILD_STAMP" 2>/dev/null)" != "$build_want" ]; then
+  say "[4/4] Building the web chat widget into webchat/dist/"
+  (cd "$WEBCHAT" && npm run --silent build)
+  echo "$build_want" > "$BUILD_STAMP"
+else
+  say "[4/4] Web chat widget is up to date (webchat/dist/)"
+fi

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# The whole test suite (`make test`): data validation, test conversations, pytest.
+# The whole test suite (`make test`): data validation, test conversations, pytest
+# (including the web chat's browser tests, which drive Debian's chromium).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 export TF_CPP_MIN_LOG_LEVEL=2 PYTHONPATH="$PWD"
@@ -14,8 +15,19 @@ echo "==> Training the model if its inputs changed"
 MODEL="$("$PY" -m tools.train --print-path)"
 
 echo "==> Test conversations (rasa test, prediction errors fail the run)"
-"$RASA" test core --model "$MODEL" --stories tests/conversations \
+"$RASA" test core --e2e --model "$MODEL" --stories tests/conversations \
   --fail-on-prediction-errors --out var/test-results/conversations
 
-echo "==> pytest"
+if [ ! -x /usr/bin/chromium ]; then
+  echo "==> Installing Debian's chromium for the browser tests (tests/e2e)"
+  SUDO=""
+  if [ "$(id -u)" != 0 ]; then
+    command -v sudo >/dev/null || { echo "Need root (or sudo) to apt-get install chromium." >&2; exit 1; }
+    SUDO=sudo
+  fi
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium >/dev/null
+fi
+
+echo "==> pytest (unit, integration, browser tests of the web chat)"
 "$PY" -m pytest tests "$@"
