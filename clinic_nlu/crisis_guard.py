@@ -51,8 +51,8 @@ class CrisisGuard(GraphComponent, IntentClassifier):
             # Read when the model is loaded, so staff edits apply after a restart
             # without retraining. CRISIS_PHRASES_FILE overrides it.
             "phrases_file": "safety/crisis_phrases.yml",
-            # The model's crisis confidence that counts even when it is not the top intent
-            # or the FallbackClassifier found the message ambiguous.
+            # The model's crisis confidence (as its top intent) that counts even when the
+            # FallbackClassifier found the message too uncertain to answer.
             "model_threshold": 0.3,
         }
 
@@ -101,14 +101,16 @@ class CrisisGuard(GraphComponent, IntentClassifier):
 
 
 def _model_crisis_confidence(message: Message) -> float:
-    """Crisis confidence from the intent classifier, ignoring the fallback's override."""
+    """The classifier's crisis confidence when crisis is its top intent, else 0.
+
+    The FallbackClassifier's `nlu_fallback` is skipped, so a low-confidence crisis
+    prediction still counts; a crisis runner-up behind another intent does not.
+    """
     ranking = [r for r in message.get(INTENT_RANKING_KEY) or []
                if r.get("name") != DEFAULT_NLU_FALLBACK_INTENT_NAME]
-    return max(
-        (float(entry.get("confidence") or 0.0) for entry in ranking
-         if entry.get("name") == CRISIS_INTENT),
-        default=0.0,
-    )
+    if ranking and ranking[0].get("name") == CRISIS_INTENT:
+        return float(ranking[0].get("confidence") or 0.0)
+    return 0.0
 
 
 def _lemmatizer(message: Message):

@@ -40,3 +40,9 @@ def test_weak_model_crisis_votes_are_ignored(guard):
     guard.process([message])
     assert message.get("intent")["name"] == "faq" and message.get("crisis_detection") is None
 
+
+
+def test_a_crisis_runner_up_behind_another_intent_does_not_count(guard):
+    message = nlu_result("give me a pasta recipe", [("out_of_scope", 0.67), ("crisis", 0.31)])
+    guard.process([message])
+    assert message.get("intent")["name"] == "out_of_scope"
