@@ -12,7 +12,7 @@ import secrets
 import threading
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Dict, Iterator, List, Optional
 
@@ -165,18 +165,6 @@ class Storage:
             query = query.where(safety_flags.c.status == status)
         with self._connect(write=False) as connection:
             return [dict(row._mapping) for row in connection.execute(query)]
-
-    def delete_older_than(self, days: int) -> Dict[str, int]:
-        """Retention: remove booking requests and flags older than `days`."""
-        cutoff = utcnow() - timedelta(days=days)
-        with self._connect(write=True) as connection:
-            bookings = connection.execute(
-                booking_requests.delete().where(booking_requests.c.created_at < cutoff)
-            ).rowcount
-            flags = connection.execute(
-                safety_flags.delete().where(safety_flags.c.created_at < cutoff)
-            ).rowcount
-        return {"booking_requests": bookings, "safety_flags": flags}
 
 
 _storages: Dict[str, Storage] = {}
