@@ -23,7 +23,7 @@ shell: setup  ## chat in the terminal (needs `make run` in another terminal for 
 	$(RASA) shell --model "$$($(PY) -m tools.train --print-path)" --endpoints endpoints.yml
 
 eval: setup  ## held-out accuracy and cross-validation, written to docs/nlu-evaluation.md
-	$(PY) -m tools.evaluate
+	$(PY) -m tools.evaluate $(ARGS)
 
 lock:  ## re-pin requirements.lock from requirements.in (needs network access to PyPI)
 	rm -rf .venv-lock && python3.10 -m venv .venv-lock
