@@ -157,7 +157,8 @@ class ValidateCallbackForm(FormValidationAction):
         return {slot: None, "callback_failures": float(failures)}
 
 
-def _clear_form_slots() -> List[EventType]:
+def clear_form_slots() -> List[EventType]:
+    """Forget every answer of the call-back form, derived values included."""
     return [SlotSet(slot, None) for slot in (*FORM_SLOTS, *DERIVED_SLOTS)]
 
 
@@ -175,7 +176,7 @@ class ActionSubmitCallback(Action):
                 text=("No problem: without your consent we won't contact you, and nothing was "
                       f"saved. You can call us at {clinic.phone} or book online at "
                       f"{clinic.booking_url} whenever you like."))
-            return _clear_form_slots()
+            return clear_form_slots()
         request = BookingRequest(
             first_name=tracker.get_slot("callback_first_name"),
             contact_method=tracker.get_slot("callback_contact_method"),
@@ -192,14 +193,14 @@ class ActionSubmitCallback(Action):
             dispatcher.utter_message(
                 text=("Sorry, I couldn't save your request because of a technical problem, so "
                       f"it has NOT been sent. Please call us at {clinic.phone} ({clinic.hours})."))
-            return _clear_form_slots()
+            return clear_form_slots()
         how = ("call you at " + parsing.format_phone_for_display(request.contact)
                if request.contact_method == "phone" else "email you at " + request.contact)
         dispatcher.utter_message(
             text=(f"Thank you, {request.first_name}. Your request is saved with reference "
                   f"{reference}. Our team will {how} ({request.preferred_times}) during office "
                   f"hours. For anything urgent, call {clinic.phone}."))
-        return [*_clear_form_slots(), SlotSet("booking_reference", reference)]
+        return [*clear_form_slots(), SlotSet("booking_reference", reference)]
 
 
 class ActionCancelCallback(Action):
@@ -214,4 +215,4 @@ class ActionCancelCallback(Action):
         dispatcher.utter_message(
             text=("Okay, I've stopped and nothing was saved. You can still book online at "
                   f"{clinic.booking_url} or call {clinic.phone}. Anything else I can help with?"))
-        return _clear_form_slots()
+        return clear_form_slots()

@@ -7,6 +7,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActiveLoop, EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.booking import clear_form_slots
 from actions.storage import StorageError, get_storage
 
 logger = logging.getLogger(__name__)
@@ -39,13 +40,6 @@ class ActionFlagCrisis(Action):
         events: List[EventType] = [SlotSet("crisis_flagged", True)]
         if tracker.active_loop_name:
             events.append(ActiveLoop(None))
-        events.extend(SlotSet(slot, None) for slot in _form_slots(domain))
+        events.extend([SlotSet("requested_slot", None), *clear_form_slots()])
         return events
 
-
-def _form_slots(domain: Dict[Text, Any]) -> List[Text]:
-    forms = domain.get("forms") or {}
-    slots = {"requested_slot"}
-    for form in forms.values():
-        slots.update(form.get("required_slots") or [])
-    return sorted(slots)

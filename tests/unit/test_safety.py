@@ -33,12 +33,14 @@ def test_crisis_is_flagged_for_staff_review_without_the_message_text():
 
 
 def test_crisis_mid_form_deactivates_the_form_and_clears_its_answers():
-    tracker = make_tracker(slots={"callback_first_name": "Alex"}, intent="crisis",
+    tracker = make_tracker(slots={"callback_first_name": "Alex", "callback_failures": 2.0},
+                           intent="crisis",
                            active_loop="callback_form")
     _, events = run(tracker)
     assert any(e["event"] == "active_loop" and e["name"] is None for e in events)
     cleared = {e["name"] for e in events if e["event"] == "slot" and e["value"] is None}
-    assert {"callback_first_name", "callback_contact", "requested_slot"} <= cleared
+    assert {"callback_first_name", "callback_contact", "requested_slot",
+            "callback_failures", "callback_contact_method"} <= cleared
 
 
 def test_help_is_still_offered_when_the_flag_cannot_be_stored(monkeypatch, tmp_path):
