@@ -159,6 +159,18 @@ class Storage:
                 )
             )
 
+    def delete_older_than(self, cutoff: datetime, dry_run: bool = False) -> Dict[str, int]:
+        """Delete booking requests and safety flags created before `cutoff`; return counts."""
+        counts: Dict[str, int] = {}
+        with self._connect(write=True) as connection:
+            for table in (booking_requests, safety_flags):
+                old = table.c.created_at < cutoff
+                counts[table.name] = connection.execute(
+                    sa.select(sa.func.count()).select_from(table).where(old)).scalar_one()
+                if not dry_run:
+                    connection.execute(table.delete().where(old))
+        return counts
+
     def list_flags(self, status: Optional[str] = None) -> List[Dict]:
         query = sa.select(safety_flags).order_by(safety_flags.c.created_at)
         if status:
