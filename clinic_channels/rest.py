@@ -15,7 +15,7 @@ from sanic.response import HTTPResponse
 
 from actions.settings import Settings, load_settings
 from clinic_channels import action_fallback
-from clinic_channels.validation import InvalidRequest, parse_rest_body
+from clinic_channels.validation import SILENT_TURN_REPLY, InvalidRequest, parse_rest_body
 
 logger = logging.getLogger(__name__)
 
@@ -71,7 +71,8 @@ class ClinicRestInput(RestInput):
             except Exception:  # noqa: BLE001 - the visitor must get an answer, not silence
                 logger.exception("Handling a message of %s failed.", incoming.sender_id)
                 return response.json(_problem_reply(incoming.sender_id))
-            return response.json(collector.messages)
+            return response.json(collector.messages or [{"recipient_id": incoming.sender_id,
+                                                         "text": SILENT_TURN_REPLY}])
 
         return webhook
 

@@ -11,11 +11,28 @@ from sanic import Blueprint
 
 from actions.settings import Settings, load_settings
 from clinic_channels import action_fallback
-from clinic_channels.validation import InvalidRequest, check_message, check_sender
+from clinic_channels.validation import (
+    SILENT_TURN_REPLY, InvalidRequest, check_message, check_sender,
+)
 
 logger = logging.getLogger(__name__)
 
 NOT_TEXT_REPLY = "I can only read text messages. What would you like to know?"
+
+
+class CountingSocketIOOutput(SocketIOOutput):
+    """Rasa's socket.io output that remembers whether anything was sent."""
+
+    sent = 0
+
+    async def _send_message(self, socket_id: Text, response: Any) -> None:
+        self.sent += 1
+        await super()._send_message(socket_id, response)
+
+    async def send_custom_json(self, recipient_id: Text, json_message: Dict[Text, Any],
+                               **kwargs: Any) -> None:
+        self.sent += 1
+        await super().send_custom_json(recipient_id, json_message, **kwargs)
 
 
 class ClinicSocketIOInput(SocketIOInput):
@@ -69,7 +86,7 @@ class ClinicSocketIOInput(SocketIOInput):
             if incoming.reply:
                 await reply(sender_id, incoming.reply)
                 return
-            output_channel = SocketIOOutput(sio, self.bot_message_evt)
+            output_channel = CountingSocketIOOutput(sio, self.bot_message_evt)
             try:
                 await on_new_message(UserMessage(incoming.text, output_channel, sender_id,
                                                  input_channel=self.name(),
@@ -77,6 +94,9 @@ class ClinicSocketIOInput(SocketIOInput):
             except Exception:  # noqa: BLE001 - the visitor must get an answer, not silence
                 logger.exception("Handling a socket.io message of %s failed.", sender_id)
                 await reply(sender_id, action_fallback.unavailable_message())
+                return
+            if not output_channel.sent:
+                await reply(sender_id, SILENT_TURN_REPLY)
 
         sio.on(self.user_message_evt, handle_message, namespace=self.namespace)
         return socketio_webhook

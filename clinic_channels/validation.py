@@ -18,6 +18,9 @@ from actions.settings import Settings
 ZERO_WIDTH_JOINER = "\u200d"  # kept: it glues emoji sequences together
 MAX_METADATA_CHARS = 4096
 EMPTY_MESSAGE_REPLY = "I didn't get any text there. What would you like to know?"
+# Sent when Rasa handled a message but said nothing: a visitor should never meet silence.
+SILENT_TURN_REPLY = ("Sorry, I didn't understand that. Could you put it another way? "
+                     "You can ask me about ketamine treatment or booking a consultation.")
 
 
 class InvalidRequest(ValueError):
