@@ -22,6 +22,7 @@ from typing import Dict, List, Optional
 
 from actions.settings import PROJECT_ROOT, ClinicSettingsError, Settings, load_clinic, load_settings
 from tools import train as training
+from tools.preflight import PreflightError, check_databases
 
 STARTUP_TIMEOUT_S = 180
 
@@ -200,7 +201,8 @@ def run() -> int:
     settings = load_settings()
     try:
         load_clinic(settings)
-    except ClinicSettingsError as error:
+        check_databases(settings)
+    except (ClinicSettingsError, PreflightError) as error:
         print(f"Cannot start: {error}", file=sys.stderr)
         return 2
     token = auth_token(settings)
