@@ -17,9 +17,10 @@ from datetime import datetime, timedelta, timezone
 from typing import Dict, Optional
 
 import sqlalchemy as sa
+from sqlalchemy.exc import SQLAlchemyError
 
 from actions.settings import Settings, load_settings
-from actions.storage import get_storage
+from actions.storage import StorageError, get_storage
 
 EVENTS_TABLE = "events"  # Rasa's SQLTrackerStore table
 
@@ -37,22 +38,28 @@ def purge_conversations(tracker_store_url: str, cutoff: datetime,
     """Delete every conversation whose latest event is before `cutoff`."""
     engine = sa.create_engine(tracker_store_url, future=True)
     try:
-        if not sa.inspect(engine).has_table(EVENTS_TABLE):
-            return {"conversations": 0, "events": 0}
-        events = sa.Table(EVENTS_TABLE, sa.MetaData(), autoload_with=engine)
-        stale_senders = (sa.select(events.c.sender_id).group_by(events.c.sender_id)
-                         .having(sa.func.max(events.c.timestamp) < cutoff.timestamp()))
-        stale = events.c.sender_id.in_(stale_senders.scalar_subquery())
-        with engine.begin() as connection:
-            conversations = connection.execute(
-                sa.select(sa.func.count()).select_from(stale_senders.subquery())).scalar_one()
-            event_count = connection.execute(
-                sa.select(sa.func.count()).select_from(events).where(stale)).scalar_one()
-            if not dry_run:
-                connection.execute(events.delete().where(stale))
-        return {"conversations": conversations, "events": event_count}
+        return _purge_events(engine, cutoff, dry_run)
+    except SQLAlchemyError as error:
+        raise StorageError(f"Tracker store (TRACKER_STORE_URL) error: {error}") from error
     finally:
         engine.dispose()
+
+
+def _purge_events(engine: sa.engine.Engine, cutoff: datetime, dry_run: bool) -> Dict[str, int]:
+    if not sa.inspect(engine).has_table(EVENTS_TABLE):
+        return {"conversations": 0, "events": 0}
+    events = sa.Table(EVENTS_TABLE, sa.MetaData(), autoload_with=engine)
+    stale_senders = (sa.select(events.c.sender_id).group_by(events.c.sender_id)
+                     .having(sa.func.max(events.c.timestamp) < cutoff.timestamp()))
+    stale = events.c.sender_id.in_(stale_senders.scalar_subquery())
+    with engine.begin() as connection:
+        conversations = connection.execute(
+            sa.select(sa.func.count()).select_from(stale_senders.subquery())).scalar_one()
+        event_count = connection.execute(
+            sa.select(sa.func.count()).select_from(events).where(stale)).scalar_one()
+        if not dry_run:
+            connection.execute(events.delete().where(stale))
+    return {"conversations": conversations, "events": event_count}
 
 
 def purge(older_than_days: int, dry_run: bool = False, settings: Optional[Settings] = None,
