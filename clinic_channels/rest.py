@@ -13,6 +13,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from actions import log_masking
 from actions.settings import Settings, load_settings
 from clinic_channels import action_fallback
 from clinic_channels.validation import SILENT_TURN_REPLY, InvalidRequest, parse_rest_body
@@ -37,6 +38,7 @@ class ClinicRestInput(RestInput):
     @classmethod
     def from_credentials(cls, credentials: Optional[Dict[Text, Any]]) -> InputChannel:
         action_fallback.install()
+        log_masking.install()
         return cls()
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:

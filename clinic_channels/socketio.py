@@ -9,6 +9,7 @@ from rasa.core.channels.channel import InputChannel, UserMessage
 from rasa.core.channels.socketio import SocketIOInput, SocketIOOutput
 from sanic import Blueprint
 
+from actions import log_masking
 from actions.settings import Settings, load_settings
 from clinic_channels import action_fallback
 from clinic_channels.validation import (
@@ -51,6 +52,7 @@ class ClinicSocketIOInput(SocketIOInput):
     @classmethod
     def from_credentials(cls, credentials: Optional[Dict[Text, Any]]) -> InputChannel:
         action_fallback.install()
+        log_masking.install()
         return super().from_credentials(credentials)
 
     def allowed_origin(self, origin: Optional[str]) -> bool:

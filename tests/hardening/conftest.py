@@ -49,13 +49,14 @@ class Deployment:
 
 
 def deploy(data_dir: Path, model_path: Path, extra: Optional[Dict[str, str]] = None,
-           with_action_server: bool = True) -> Iterator[Deployment]:
+           with_action_server: bool = True,
+           process_env: Optional[Dict[str, str]] = None) -> Iterator[Deployment]:
     settings = load_settings({
         "CLINIC_DATA_DIR": str(data_dir), "RASA_PORT": str(free_port()),
         "ACTION_PORT": str(free_port()), "RASA_AUTH_TOKEN": TOKEN, "CORS_ORIGINS": WEB_ORIGIN,
         **(extra or {}),
     })
-    env = stack.service_environment(settings)
+    env = {**stack.service_environment(settings), **(process_env or {})}
     services = {"rasa": stack.rasa_service(settings, model_path, TOKEN)}
     if with_action_server:
         services["actions"] = stack.action_service(settings)

@@ -18,7 +18,8 @@ def bot(tmp_path_factory, model_path) -> Iterator[Tuple[Deployment, Path]]:
     blocker = data_dir / "clinic-db"  # a file where the database's directory should be
     blocker.write_text("")
     for deployment in deploy(data_dir, model_path,
-                             {"CLINIC_DB_URL": f"sqlite:///{blocker}/clinic.db"}):
+                             {"CLINIC_DB_URL": f"sqlite:///{blocker}/clinic.db"},
+                             process_env={"LOG_LEVEL": "DEBUG"}):
         yield deployment, blocker
 
 
@@ -58,3 +59,17 @@ def test_action_server_restart_in_the_middle_of_the_form(bot):
     assert "good time to reach you" in deployment.say("fault-2", "212 555 0147")
     slots = deployment.tracker("fault-2")["slots"]
     assert slots["callback_first_name"] == "Maria" and slots["callback_contact"] == "+12125550147"
+
+
+def test_logs_hold_no_email_phone_or_name_even_at_debug_level(bot):
+    deployment, _ = bot
+    deployment.say("fault-3", "could someone call me back please")
+    deployment.say("fault-3", "my name is Zebulon")
+    deployment.say("fault-3", "zebulon.q@example.org")
+    deployment.say("fault-3", "stop")
+    deployment.say("fault-3", "you can reach me on 917 555 0199")
+    logs = "\n".join(deployment.services[name].log_file.read_text(errors="replace")
+                     for name in ("rasa", "actions"))
+    assert "<email>" in logs and "<name>" in logs, "debug logs should mention them, masked"
+    for secret in ("zebulon.q@example.org", "Zebulon", "917 555 0199", "9175550199"):
+        assert secret not in logs
