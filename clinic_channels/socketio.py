@@ -63,7 +63,20 @@ class ClinicSocketIOInput(SocketIOInput):
         socketio_webhook = super().blueprint(on_new_message)
         sio = self.sio
         assert sio is not None  # set by SocketIOInput.blueprint
-        sio.eio.cors_allowed_origins = self.allowed_origin
+        namespace = self.namespace or "/"
+        accept_connection = sio.handlers[namespace]["connect"]  # Rasa's (JWT check)
+
+        async def connect(sid: Text, environ: Dict, auth: Optional[Dict] = None) -> bool:
+            # CORS response headers come from Rasa's --cors (sanic-cors); letting engineio
+            # check origins too would send Access-Control-Allow-Origin twice, which browsers
+            # reject. So the origin is checked here, for polling and WebSocket alike.
+            origin = environ.get("HTTP_ORIGIN")
+            if origin and not self.allowed_origin(origin):
+                logger.warning("Refused a socket.io connection from origin %s", origin)
+                return False
+            return await accept_connection(sid, environ, auth)
+
+        sio.on("connect", connect, namespace=self.namespace)
 
         async def reply(room: str, text: str) -> None:
             await sio.emit(self.bot_message_evt, {"text": text}, room=room)

