@@ -7,17 +7,19 @@ from typing import Iterator
 import pytest
 
 from actions.settings import load_clinic
-from tests.conftest import free_port
-from tests.hardening.conftest import Deployment, deploy
+from tests.conftest import start_services
+from tests.hardening.conftest import Deployment
 
 FAQ = "how quickly does ketamine work?"
 
 
 @pytest.fixture(scope="module")
-def bot(tmp_path_factory, model_path) -> Iterator[Deployment]:
-    closed = f"http://localhost:{free_port()}/webhook"  # nothing listens there
-    yield from deploy(tmp_path_factory.mktemp("no-actions"), model_path,
-                      {"ACTION_ENDPOINT_URL": closed}, with_action_server=False)
+def bot(deployment) -> Iterator[Deployment]:
+    """The shared deployment with its action server stopped: its port refuses connections."""
+    actions = deployment.services["actions"]
+    actions.stop()
+    yield deployment
+    start_services([actions], deployment.env)
 
 
 def test_session_start_without_the_action_server_still_fills_the_clinic_details(bot):
