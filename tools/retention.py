@@ -76,7 +76,8 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
     days = load_settings().retention_days
     command = commands.add_parser(
         "purge", help=f"delete data older than N days (default {days}: RETENTION_DAYS)")
-    command.add_argument("--older-than-days", type=_positive_int, default=days, metavar="N")
+    command.add_argument("--older-than-days", type=_positive_int, default=days, metavar="N",
+                         help=f"age limit in days (default {days}, from RETENTION_DAYS)")
     command.add_argument("--dry-run", action="store_true", help="only count what would go")
     command.set_defaults(run=run)
 
