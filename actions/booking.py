@@ -192,8 +192,10 @@ class ActionSubmitCallback(Action):
             logger.error("Booking request of %s not saved: %s", tracker.sender_id, error)
             dispatcher.utter_message(
                 text=("Sorry, I couldn't save your request because of a technical problem, so "
-                      f"it has NOT been sent. Please call us at {clinic.phone} ({clinic.hours})."))
-            return clear_form_slots()
+                      f"it has NOT been sent. Please call us at {clinic.phone} ({clinic.hours}). "
+                      "I've kept your answers: ask for a call back again later and you'll only "
+                      "need to confirm."))
+            return []  # keep the form's answers so a later request can retry the save
         how = ("call you at " + parsing.format_phone_for_display(request.contact)
                if request.contact_method == "phone" else "email you at " + request.contact)
         dispatcher.utter_message(

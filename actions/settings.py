@@ -9,10 +9,11 @@ Nothing here runs at import time: call `load_settings()` / `load_clinic()`.
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Mapping, Optional
+from typing import List, Mapping, Optional
 
 import yaml
 
@@ -42,10 +43,18 @@ class Settings:
     cors_origins: str
     model_dir: Path
     run_dir: Path
+    max_message_chars: int = 2000
+    max_sender_id_chars: int = 128
+    retention_days: int = 90
 
     @property
     def is_production(self) -> bool:
         return self.environment == "production"
+
+    @property
+    def cors_origin_list(self) -> List[str]:
+        """CORS_ORIGINS as a list: comma- or space-separated origins, or '*'."""
+        return [origin.rstrip("/") for origin in re.split(r"[\s,]+", self.cors_origins) if origin]
 
 
 def load_settings(env: Optional[Mapping[str, str]] = None) -> Settings:
@@ -74,6 +83,9 @@ def load_settings(env: Optional[Mapping[str, str]] = None) -> Settings:
         cors_origins=env.get("CORS_ORIGINS", f"http://localhost:{web_port}"),
         model_dir=Path(env.get("MODEL_DIR", PROJECT_ROOT / "models")),
         run_dir=var_dir,
+        max_message_chars=int(env.get("MAX_MESSAGE_CHARS", "2000")),
+        max_sender_id_chars=int(env.get("MAX_SENDER_ID_CHARS", "128")),
+        retention_days=int(env.get("RETENTION_DAYS", "90")),
     )
 
 

@@ -82,6 +82,11 @@ def utcnow() -> datetime:
     return datetime.now(timezone.utc)
 
 
+def _connect_args(url: str) -> Dict:
+    backend = sa.engine.make_url(url).get_backend_name()
+    return {"connect_timeout": 5} if backend in ("postgresql", "mysql") else {}
+
+
 class Storage:
     """Reads and writes the clinic database; every write is one transaction."""
 
@@ -96,7 +101,9 @@ class Storage:
             if self._engine is None:
                 if self.url.startswith("sqlite:///"):
                     Path(self.url[len("sqlite:///"):]).parent.mkdir(parents=True, exist_ok=True)
-                engine = sa.create_engine(self.url, future=True, pool_pre_ping=True)
+                # A short connect timeout: a visitor waits on this, so fail fast and say so.
+                engine = sa.create_engine(self.url, future=True, pool_pre_ping=True,
+                                          connect_args=_connect_args(self.url))
                 metadata.create_all(engine)
                 self._engine = engine
             return self._engine
@@ -110,7 +117,8 @@ class Storage:
         except IntegrityError:
             raise
         except (SQLAlchemyError, OSError) as error:
-            raise StorageError(f"Database error ({type(error).__name__}): {error}") from error
+            raise StorageError(
+                f"Database error in CLINIC_DB_URL ({type(error).__name__}): {error}") from error
 
     def save_booking(self, request: BookingRequest) -> str:
         """Store a confirmed request atomically; return its reference code."""
@@ -158,6 +166,18 @@ class Storage:
                     created_at=utcnow(), conversation_id=conversation_id, layer=layer, status="new",
                 )
             )
+
+    def delete_older_than(self, cutoff: datetime, dry_run: bool = False) -> Dict[str, int]:
+        """Delete booking requests and safety flags created before `cutoff`; return counts."""
+        counts: Dict[str, int] = {}
+        with self._connect(write=True) as connection:
+            for table in (booking_requests, safety_flags):
+                old = table.c.created_at < cutoff
+                counts[table.name] = connection.execute(
+                    sa.select(sa.func.count()).select_from(table).where(old)).scalar_one()
+                if not dry_run:
+                    connection.execute(table.delete().where(old))
+        return counts
 
     def list_flags(self, status: Optional[str] = None) -> List[Dict]:
         query = sa.select(safety_flags).order_by(safety_flags.c.created_at)

@@ -22,6 +22,7 @@ from typing import Dict, List, Optional
 
 from actions.settings import PROJECT_ROOT, ClinicSettingsError, Settings, load_clinic, load_settings
 from tools import train as training
+from tools.preflight import PreflightError, check_databases
 
 STARTUP_TIMEOUT_S = 180
 
@@ -61,6 +62,9 @@ def service_environment(settings: Settings) -> Dict[str, str]:
         CLINIC_ENV=settings.environment,
         CLINIC_SETTINGS_FILE=str(settings.clinic_file),
         CLINIC_DB_URL=settings.database_url,
+        CORS_ORIGINS=settings.cors_origins,
+        MAX_MESSAGE_CHARS=str(settings.max_message_chars),
+        MAX_SENDER_ID_CHARS=str(settings.max_sender_id_chars),
         TF_CPP_MIN_LOG_LEVEL="2",
         RASA_TELEMETRY_ENABLED="false",
         SQLALCHEMY_SILENCE_UBER_WARNING="1",
@@ -126,7 +130,7 @@ def rasa_service(settings: Settings, model: Path, token: str) -> Service:
     return Service(
         name="Rasa server",
         command=[bin_path("rasa"), "run", "--model", str(model), "--enable-api",
-                 "--auth-token", token, "--cors", settings.cors_origins,
+                 "--auth-token", token, "--cors", *settings.cors_origin_list,
                  "--port", str(settings.rasa_port), "--credentials", "credentials.yml",
                  "--endpoints", "endpoints.yml"],
         health_url=f"http://localhost:{settings.rasa_port}/status?token={token}",
@@ -197,7 +201,8 @@ def run() -> int:
     settings = load_settings()
     try:
         load_clinic(settings)
-    except ClinicSettingsError as error:
+        check_databases(settings)
+    except (ClinicSettingsError, PreflightError) as error:
         print(f"Cannot start: {error}", file=sys.stderr)
         return 2
     token = auth_token(settings)

@@ -5,6 +5,7 @@
     ./staff bookings --csv requests.csv    export (same filters) to a CSV file
     ./staff handled KT-ABC234              mark a request as handled
     ./staff flags                          conversations flagged for crisis review
+    ./staff purge --older-than-days 90     delete old data (--dry-run to count only)
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from datetime import datetime, timezone
 from typing import Dict, List, Optional, Sequence
 
 from actions.storage import STATUSES, StorageError, get_storage
+from tools import retention
 
 BOOKING_COLUMNS = ("reference", "created_at", "status", "first_name", "contact_method", "contact",
                    "preferred_times", "preferred_times_hint", "handled_at", "conversation_id")
@@ -93,6 +95,7 @@ def build_parser() -> argparse.ArgumentParser:
     done.set_defaults(run=handled)
     flagged = commands.add_parser("flags", help="conversations flagged for crisis review")
     flagged.set_defaults(run=flags)
+    retention.add_parser(commands)
     return parser
 
 

@@ -170,6 +170,7 @@ def test_failed_write_is_never_reported_as_success(monkeypatch):
     messages, events = run(booking.ActionSubmitCallback(), make_tracker(slots=FILLED))
     assert "NOT been sent" in messages[0]["text"] and load_clinic().phone in messages[0]["text"]
     assert "booking_reference" not in slots_of(events)
+    assert not set(booking.FORM_SLOTS) & set(slots_of(events)), "the answers must be kept"
 
 
 def test_unreachable_database_is_reported_not_saved(monkeypatch, tmp_path):
