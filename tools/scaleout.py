@@ -258,7 +258,7 @@ def render_nginx_config(layout: Layout, template: str) -> str:
     nginx_dir = layout.run_dir / "nginx"
 
     def servers(ports: Sequence[int]) -> str:
-        return "\n".join(f"        server 127.0.0.1:{port} max_fails=1 fail_timeout=10s;"
+        return "\n".join(f"        server 127.0.0.1:{port} max_fails=3 fail_timeout=5s;"
                          for port in ports)
 
     values = {

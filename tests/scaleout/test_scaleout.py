@@ -1,0 +1,156 @@
+"""Several Rasa servers share every conversation, and visitors never notice one crashing.
+
+Runs against the real set-up of `make scaleout` (tests/scaleout/conftest.py): turns of
+one conversation go to different servers, and the tracker in PostgreSQL must hold each
+message exactly once, in order; then a Rasa server is killed while visitors are talking
+through nginx, and no visitor request may fail.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import threading
+import time
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+from typing import Dict, List, Tuple
+
+import pytest
+
+from actions.storage import get_storage
+from tests.scaleout.conftest import (Turn, database_url, faq_question,
+                                     said_and_answered, say, tracker)
+
+pytestmark = pytest.mark.scaleout
+
+VISITORS_DURING_CRASH = 6
+CONFIRMATION = "Your request is saved with reference KT-"
+
+
+def booking(name: str, contact: str, stored_contact: str) -> List[Turn]:
+    """A call-back request from greeting to confirmation (tests/conversations/test_booking.yml)."""
+    return [
+        Turn("hello", response="utter_greet"),
+        Turn("could someone call me back please", response="utter_ask_callback_first_name"),
+        Turn(name, response="utter_ask_callback_contact", slots=(("callback_first_name", name),)),
+        Turn(contact, response="utter_ask_callback_times"),
+        Turn("weekday mornings", response="utter_ask_callback_consent",
+             slots=(("callback_contact", stored_contact),)),
+        Turn("yes", contains=CONFIRMATION),
+    ]
+
+
+def questions() -> List[Turn]:
+    return [
+        Turn("hello", response="utter_greet"),
+        Turn(faq_question("how_fast"), response="utter_faq/how_fast"),
+        Turn(faq_question("side_effects"), response="utter_faq/side_effects"),
+        Turn(faq_question("insurance"), response="utter_faq/insurance"),
+    ]
+
+
+def started_then_cancelled() -> List[Turn]:
+    """Questions and a call-back form that is stopped: nothing is saved."""
+    return [
+        Turn("hello", response="utter_greet"),
+        Turn(faq_question("how_fast"), response="utter_faq/how_fast"),
+        Turn("could someone call me back please", response="utter_ask_callback_first_name"),
+        Turn("Alex", response="utter_ask_callback_contact", slots=(("callback_first_name", "Alex"),)),
+        Turn("never mind", contains="Okay, I've stopped and nothing was saved"),
+        Turn(faq_question("side_effects"), response="utter_faq/side_effects"),
+    ]
+
+
+def assert_recorded_once(base_url: str, sender: str, turns: List[Turn], replies: List[dict]) -> None:
+    """The tracker holds every message sent and every reply given, once each and in order."""
+    said, answered = said_and_answered(tracker(base_url, sender)["events"])
+    assert said == [turn.message for turn in turns], f"visitor messages of {sender}"
+    assert answered == [reply.get("text") for reply in replies], f"bot messages of {sender}"
+
+
+def upstreams_of_webhook_requests(deployment) -> List[str]:
+    log = (deployment.layout.run_dir / "nginx" / "access.log").read_text()
+    return re.findall(r"POST /webhooks/rest/webhook \d+ upstream=(\S+)", log)
+
+
+def test_turns_alternating_between_servers_are_answered_and_recorded_once(deployment, expect):
+    layout = deployment.layout
+    servers = [layout.rasa_url(0), layout.rasa_url(1)]
+    run = uuid.uuid4().hex[:8]
+    # Each conversation's turns go to the server (or nginx) after the previous one's.
+    conversations: Dict[str, Tuple[List[Turn], List[str]]] = {
+        f"direct-booking-{run}": (booking("Maria", "212 555 0147", "+12125550147"), servers),
+        f"direct-questions-{run}": (questions(), servers[::-1]),
+        f"nginx-booking-{run}": (booking("Priya", "priya@example.org", "priya@example.org"),
+                                 [layout.proxy_url]),
+        f"nginx-questions-{run}": (questions(), [layout.proxy_url]),
+    }
+    replies: Dict[str, List[dict]] = {sender: [] for sender in conversations}
+    for index in range(max(len(turns) for turns, _ in conversations.values())):
+        for sender, (turns, urls) in conversations.items():  # interleaved, like real visitors
+            if index < len(turns):
+                answer = say(urls[index % len(urls)], sender, turns[index].message)
+                expect.check(turns[index], answer)
+                replies[sender].extend(answer)
+
+    for number, (sender, (turns, _)) in enumerate(conversations.items()):
+        assert_recorded_once(servers[number % 2], sender, turns, replies[sender])
+
+    bookings = get_storage(database_url(deployment)).list_bookings()
+    for sender, name, contact in [(f"direct-booking-{run}", "Maria", "+12125550147"),
+                                  (f"nginx-booking-{run}", "Priya", "priya@example.org")]:
+        reference = replies[sender][-1]["text"].split("reference ")[1].split()[0].rstrip(".")
+        saved = [(b["reference"], b["first_name"], b["contact"])
+                 for b in bookings if b["conversation_id"] == sender]
+        assert saved == [(reference, name, contact)], f"exactly one booking for {sender}"
+
+    # nginx spread its visitors' turns over both servers, without sticky sessions.
+    expected_upstreams = {f"127.0.0.1:{port}" for port in layout.rasa_ports}
+    assert set(upstreams_of_webhook_requests(deployment)) == expected_upstreams
+
+
+def test_visitors_see_no_error_when_a_rasa_server_is_killed_mid_load(deployment, expect):
+    layout = deployment.layout
+    victim = deployment.rasa_servers[1]
+    run = uuid.uuid4().hex[:8]
+    turns = started_then_cancelled()
+    senders = [f"crash-{run}-{n}" for n in range(VISITORS_DURING_CRASH)]
+    replies: Dict[str, List[dict]] = {sender: [] for sender in senders}
+    failures: List[str] = []
+    answered = threading.Semaphore(0)
+
+    def visitor(sender: str) -> None:
+        for turn in turns:
+            try:
+                answer = say(layout.proxy_url, sender, turn.message)
+                expect.check(turn, answer)
+            except Exception as error:  # noqa: BLE001 - every failure is reported below
+                failures.append(f"{sender} {turn.message!r}: {error}")
+                return
+            replies[sender].extend(answer)
+            answered.release()
+
+    total = len(senders) * len(turns)
+    with ThreadPoolExecutor(max_workers=len(senders)) as pool:
+        visits = [pool.submit(visitor, sender) for sender in senders]
+        for _ in range(total // 3):  # a third of the load is through: crash one server
+            assert answered.acquire(timeout=120), f"load stalled before the crash: {failures}"
+        os.killpg(victim.process.pid, signal.SIGKILL)
+        victim.process.wait(timeout=10)
+        killed_at = time.monotonic()
+        for visit in visits:
+            visit.result(timeout=300)
+    after_crash_s = time.monotonic() - killed_at
+
+    assert failures == [], "visitors saw errors after a Rasa server crashed"
+    assert victim.exited() is not None
+    assert all(len(replies[sender]) >= len(turns) for sender in senders)
+    for sender in senders:
+        assert_recorded_once(layout.proxy_url, sender, turns, replies[sender])
+    # The killed server had its share of this load, and the other one took over all of it.
+    victim_address = f"127.0.0.1:{layout.rasa_ports[1]}"
+    assert any(victim_address in u for u in upstreams_of_webhook_requests(deployment))
+    print(f"\n{total} visitor turns, none failed; the last answered {after_crash_s:.1f} s after "
+          f"the crash")
