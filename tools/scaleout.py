@@ -138,12 +138,22 @@ class ProbedService(stack.Service):
     """A service whose health is checked by a function rather than an HTTP URL."""
 
     probe: Callable[[], bool] = field(default=lambda: False, repr=False)
+    stop_signal: int = signal.SIGTERM
 
     def is_healthy(self) -> bool:
         try:
             return self.probe()
         except Exception:  # noqa: BLE001 - any failure just means "not up yet"
             return False
+
+    def stop(self) -> None:
+        if self.stop_signal != signal.SIGTERM and self.process and self.process.poll() is None:
+            os.killpg(self.process.pid, self.stop_signal)
+            try:
+                self.process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                pass
+        super().stop()
 
 
 def _as_postgres_user(command: List[str]) -> List[str]:
@@ -214,6 +224,8 @@ def postgres_service(layout: Layout, password: str) -> ProbedService:
         health_url="",
         log_file=layout.run_dir / "logs" / "postgres.log",
         probe=lambda: _postgres_ready(layout, password),
+        # SIGTERM would wait for every client to disconnect; SIGINT rolls them back and stops.
+        stop_signal=signal.SIGINT,
     )
 
 
