@@ -455,7 +455,12 @@ def main(argv=None) -> int:
                         help="nginx port for visitors (default 8000; the next one is internal)")
     parser.add_argument("--postgres-port", type=int, default=5433)
     parser.add_argument("--redis-port", type=int, default=6380)
+    parser.add_argument("--install-only", action="store_true",
+                        help="only apt-get install the missing Debian packages (CI), then exit")
     args = parser.parse_args(argv)
+    if args.install_only:
+        ensure_packages()
+        return 0
     if args.rasa_servers < 1 or args.action_servers < 1:
         parser.error("need at least one Rasa server and one action server")
     return run(args.rasa_servers, args.action_servers, args.port, args.postgres_port,
