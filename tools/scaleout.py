@@ -30,6 +30,8 @@ from tools import train as training
 
 NGINX_TEMPLATE = PROJECT_ROOT / "deploy" / "nginx.conf.template"
 DEBIAN_PACKAGES = ("postgresql", "redis-server", "nginx")
+# Rasa's `redis` lock store, fixed for servers that can crash (see clinic_rasa/lock_store.py).
+LOCK_STORE = "clinic_rasa.lock_store.RedisTicketLockStore"
 DB_USER = "clinic"
 TRACKER_DB = "conversations"
 CLINIC_DB = "clinic"
@@ -84,7 +86,7 @@ def deployment_environment(layout: Layout, password: str) -> Dict[str, str]:
     return {
         "TRACKER_STORE_URL": database_url(layout, password, TRACKER_DB),
         "CLINIC_DB_URL": database_url(layout, password, CLINIC_DB),
-        "LOCK_STORE_TYPE": "redis",
+        "LOCK_STORE_TYPE": LOCK_STORE,
         "LOCK_STORE_HOST": "127.0.0.1",
         "LOCK_STORE_PORT": str(layout.redis_port),
         "ACTION_ENDPOINT_URL": f"http://127.0.0.1:{layout.actions_proxy_port}/webhook",
