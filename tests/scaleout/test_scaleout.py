@@ -8,6 +8,7 @@ through nginx, and no visitor request may fail.
 
 from __future__ import annotations
 
+import asyncio
 import os
 import re
 import signal
@@ -149,6 +150,58 @@ def test_messages_arriving_at_both_servers_at_once_are_handled_one_after_the_oth
         end = next((i for i, e in enumerate(following) if e["event"] == "user"), len(following))
         assert [e.get("text") for e in following[:end] if e["event"] == "bot"] == [
             reply.get("text") for reply in replies[message]], f"replies to {message!r}"
+
+
+def socketio_turns(proxy_url: str, session_id: str, messages: List[str]) -> List[List[dict]]:
+    """One web chat visit through nginx: a socket.io websocket, one bot message per user message."""
+    import socketio
+
+    async def visit() -> List[List[dict]]:
+        client = socketio.AsyncClient(reconnection=False)
+        received: asyncio.Queue = asyncio.Queue()
+        confirmed = asyncio.Event()
+        client.on("session_confirm", lambda *_: confirmed.set())
+        client.on("bot_uttered", received.put_nowait)
+        await client.connect(proxy_url, transports=["websocket"], socketio_path="socket.io",
+                             wait_timeout=30)
+        try:
+            await client.emit("session_request", {"session_id": session_id})
+            await asyncio.wait_for(confirmed.wait(), 30)
+            answers = []
+            for message in messages:
+                await client.emit("user_uttered", {"message": message, "session_id": session_id})
+                answers.append([await asyncio.wait_for(received.get(), 60)])
+            return answers
+        finally:
+            await client.disconnect()
+
+    return asyncio.run(visit())
+
+
+def test_web_chat_websockets_through_nginx_continue_one_conversation_on_either_server(
+        deployment, expect):
+    """Each visit is one websocket, to whichever server round robin picks; the conversation goes on."""
+    layout = deployment.layout
+    session_id = f"socket-{uuid.uuid4().hex[:8]}"
+    first_visit = [Turn("hello", response="utter_greet"),
+                   Turn("could someone call me back please",
+                        response="utter_ask_callback_first_name")]
+    second_visit = [Turn("Maria", response="utter_ask_callback_contact",
+                         slots=(("callback_first_name", "Maria"),))]
+    log = layout.run_dir / "nginx" / "access.log"
+    seen = len(log.read_text().splitlines())
+    replies: List[dict] = []
+    for visit in (first_visit, second_visit):
+        answers = socketio_turns(layout.proxy_url, session_id, [turn.message for turn in visit])
+        for turn, answer in zip(visit, answers):
+            expect.check(turn, answer)
+            replies.extend(answer)
+
+    websockets = re.findall(r"GET /socket.io/\S*transport=websocket\S* 101 upstream=(\S+)",
+                            "\n".join(log.read_text().splitlines()[seen:]))
+    assert len(set(websockets)) == 2, f"the two visits went to {websockets}"
+    said, _ = said_and_answered(tracker(layout.proxy_url, session_id)["events"])
+    assert said == [turn.message for turn in first_visit + second_visit]
 
 
 def test_visitors_see_no_error_when_a_rasa_server_is_killed_mid_load(deployment, expect):
