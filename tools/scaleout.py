@@ -348,13 +348,15 @@ class ScaleOut:
             settings = self.settings_for(layout.rasa_ports[0], port)
             self.action_servers.append(dataclasses.replace(
                 stack.action_service(settings), name=f"action server {index + 1}",
-                log_file=layout.run_dir / "logs" / f"actions-{index + 1}.log"))
+                log_file=layout.run_dir / "logs" / f"actions-{index + 1}.log",
+                extra_env={"ACTION_PORT": str(port)}))
         for index, port in enumerate(layout.rasa_ports):
             settings = self.settings_for(port, layout.action_ports[0])
             self.rasa_servers.append(dataclasses.replace(
                 stack.rasa_service(settings, self.model, self.token),
                 name=f"Rasa server {index + 1}",
-                log_file=layout.run_dir / "logs" / f"rasa-{index + 1}.log"))
+                log_file=layout.run_dir / "logs" / f"rasa-{index + 1}.log",
+                extra_env={"RASA_PORT": str(port)}))
         self.proxy = nginx_service(layout)
         self._start([*self.action_servers, *self.rasa_servers, self.proxy])
 
