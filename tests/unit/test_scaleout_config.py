@@ -56,3 +56,21 @@ def test_nginx_accepts_the_generated_configuration(tmp_path):
                              "-e", str(tmp_path / "nginx" / "error.log")],
                             capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
+
+
+def test_the_lock_lifetime_reaches_rasa_through_the_environment():
+    from actions.settings import load_settings
+    from tools.stack import service_environment
+
+    assert service_environment(load_settings({}))["TICKET_LOCK_LIFETIME"] == "20"
+    assert service_environment(load_settings({"TICKET_LOCK_LIFETIME": "45"}))[
+        "TICKET_LOCK_LIFETIME"] == "45"
+
+
+def test_scaled_out_servers_share_postgresql_and_the_fixed_redis_lock_store(tmp_path):
+    environment = scaleout.deployment_environment(layout(tmp_path), "secret")
+    assert environment["TRACKER_STORE_URL"] == (
+        "postgresql://clinic:secret@127.0.0.1:5433/conversations")
+    assert environment["CLINIC_DB_URL"] == "postgresql://clinic:secret@127.0.0.1:5433/clinic"
+    assert environment["LOCK_STORE_TYPE"] == "clinic_rasa.lock_store.RedisTicketLockStore"
+    assert environment["ACTION_ENDPOINT_URL"] == "http://127.0.0.1:8001/webhook"
