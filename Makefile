@@ -5,13 +5,16 @@ PY := .venv/bin/python
 RASA := .venv/bin/rasa
 export TF_CPP_MIN_LOG_LEVEL := 2
 
-.PHONY: run test setup train shell eval lock clean
+.PHONY: run test setup train shell eval lock clean scaleout
 
 run: setup
 	$(PY) -m tools.stack
 
 test: setup
 	bash tools/test.sh
+
+scaleout: setup  ## PostgreSQL, Redis, 2 Rasa servers, 1 action server behind nginx (docs/scale-out.md)
+	$(PY) -m tools.scaleout $(ARGS)
 
 setup:
 	@bash tools/setup.sh

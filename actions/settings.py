@@ -35,6 +35,7 @@ class Settings:
     lock_store_type: str
     lock_store_host: str
     lock_store_port: int
+    lock_lifetime_s: int
     rasa_port: int
     action_port: int
     web_port: int
@@ -73,6 +74,10 @@ def load_settings(env: Optional[Mapping[str, str]] = None) -> Settings:
         lock_store_type=env.get("LOCK_STORE_TYPE", "in_memory"),
         lock_store_host=env.get("LOCK_STORE_HOST", "localhost"),
         lock_store_port=int(env.get("LOCK_STORE_PORT", "6379")),
+        # Rasa's own variable. A Rasa server that crashes while handling a message leaves
+        # its lock on that conversation in Redis until this expires; one message takes
+        # well under a second, so 20 s (Rasa's default is 60) is ample and heals faster.
+        lock_lifetime_s=int(env.get("TICKET_LOCK_LIFETIME", "20")),
         rasa_port=int(env.get("RASA_PORT", "5005")),
         action_port=action_port,
         web_port=web_port,

@@ -59,6 +59,7 @@ def service_environment(settings: Settings) -> Dict[str, str]:
         LOCK_STORE_TYPE=settings.lock_store_type,
         LOCK_STORE_HOST=settings.lock_store_host,
         LOCK_STORE_PORT=str(settings.lock_store_port),
+        TICKET_LOCK_LIFETIME=str(settings.lock_lifetime_s),
         CLINIC_ENV=settings.environment,
         CLINIC_SETTINGS_FILE=str(settings.clinic_file),
         CLINIC_DB_URL=settings.database_url,

@@ -29,5 +29,8 @@ if [ ! -x /usr/bin/chromium ]; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium >/dev/null
 fi
 
-echo "==> pytest (unit, integration, browser tests of the web chat)"
+echo "==> PostgreSQL, Redis and nginx from Debian for the scale-out tests (installed if missing)"
+"$PY" -m tools.scaleout --install-only
+
+echo "==> pytest (unit, integration, browser tests of the web chat, scale-out)"
 "$PY" -m pytest tests "$@"

@@ -1,0 +1,1 @@
+"""Extensions of Rasa itself (loaded by the Rasa server through endpoints.yml)."""
