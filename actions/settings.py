@@ -42,6 +42,7 @@ class Settings:
     cors_origins: str
     model_dir: Path
     run_dir: Path
+    deploy_accuracy_margin: float  # held-out accuracy points a new model may lose (./staff deploy)
 
     @property
     def is_production(self) -> bool:
@@ -74,6 +75,7 @@ def load_settings(env: Optional[Mapping[str, str]] = None) -> Settings:
         cors_origins=env.get("CORS_ORIGINS", f"http://localhost:{web_port}"),
         model_dir=Path(env.get("MODEL_DIR", PROJECT_ROOT / "models")),
         run_dir=var_dir,
+        deploy_accuracy_margin=float(env.get("DEPLOY_ACCURACY_MARGIN", "2")),
     )
 
 
