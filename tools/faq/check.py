@@ -36,6 +36,7 @@ NLU_DIR = Path("data") / "nlu"
 CRISIS_PHRASES = Path("safety") / "crisis_phrases.yml"
 CLINIC_FILE = Path("clinic.yml")
 _PLACEHOLDER = re.compile(r"\{([^{}\s]*)\}")
+_ANSI = re.compile(r"\x1b\[[0-9;]*m")
 _INSECURE_LINK = re.compile(r"\bhttp://\S*", re.IGNORECASE)
 
 
@@ -285,11 +286,15 @@ def run_rasa_validate(project: Path) -> List[Problem]:
     except (OSError, subprocess.TimeoutExpired) as error:
         return [Problem("rasa data validate", 0, "error", f"could not run: {error}")]
     if result.returncode == 0:
-        return []
-    output = (result.stdout + "\n" + result.stderr).splitlines()
-    errors = [line.split(" ERROR ", 1)[-1].strip() for line in output if " ERROR " in line]
-    errors = errors or [line for line in output if line.strip()][-5:]
-    return [Problem("rasa data validate", 0, "error", message) for message in errors]
+        return []  # its warnings (e.g. unused utterances) are for developers, not staff
+    output = _ANSI.sub("", result.stdout + "\n" + result.stderr).splitlines()
+    messages = [line.split(" ERROR ", 1)[-1].strip() for line in output if " ERROR " in line]
+    messages += [line.split("UserWarning:", 1)[1].strip() for line in output
+                 if "UserWarning:" in line]
+    messages = messages or [line for line in output if line.strip()][-5:]
+    return [Problem("rasa data validate", 0, "error",
+                    f"Rasa's own validation failed (exit {result.returncode}); it says:")] + [
+        Problem("rasa data validate", 0, "error", message) for message in messages]
 
 
 @dataclass
