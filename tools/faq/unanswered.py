@@ -28,11 +28,11 @@ NAME_SLOTS = frozenset({"callback_first_name"})
 
 _EMAIL = re.compile(r"[^\s<>(),;:\"']+@[^\s<>(),;:\"']+")
 _DIGIT_RUN = re.compile(r"\+?\d[\d\s().-]{5,}\d")  # phone-like numbers phonenumbers rejects
-# "my name is X" always introduces a name; "i'm X" / "this is X" only when X is capitalised
-# ("i'm worried" is not a name).
-_NAME_ALWAYS = re.compile(r"\b(my name is|my names|my name's|call me|name:)\s+([^\s,.!?]+)"
+# "my name is X" always introduces a name; "i'm X", "call me X", "this is X" only when X is
+# capitalised ("i'm worried" and "call me on ..." are not names).
+_NAME_ALWAYS = re.compile(r"\b(my name is|my names|my name's|name:)\s+([^\s,.!?]+)"
                           r"(\s+[A-Z][^\s,.!?]*)?", re.IGNORECASE)
-_NAME_IF_CAPITAL = re.compile(r"\b((?i:i am|i'm|i’m|im|this is|it's))\s+([A-Z][a-z'’-]+)"
+_NAME_IF_CAPITAL = re.compile(r"\b((?i:i am|i'm|i’m|im|this is|it's|call me))\s+([A-Z][a-z'’-]+)"
                               r"(\s+[A-Z][a-z'’-]+)?")
 
 
