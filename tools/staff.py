@@ -157,32 +157,15 @@ def unanswered(args: argparse.Namespace) -> int:
 
 
 def deploy(args: argparse.Namespace) -> int:
-    from tools.faq import deploy as deployment
+    from tools.faq.deploy import deploy_command
 
-    settings = load_settings()
-    gate = deployment.default_gate(settings)
-    try:
-        state = deployment.deploy(settings, gate)
-    except deployment.DeployError as error:
-        print(f"NOT deployed. {error}\nThe assistant keeps running its current model.",
-              file=sys.stderr)
-        return 1
-    current = state["current"]
-    print(f"Deployed {current['name']} (held-out accuracy {current['accuracy']:.1%}). "
-          "If anything looks wrong, run ./staff rollback.")
-    return 0
+    return deploy_command(load_settings())
 
 
 def rollback(args: argparse.Namespace) -> int:
-    from tools.faq import deploy as deployment
+    from tools.faq.deploy import rollback_command
 
-    try:
-        state = deployment.rollback(load_settings())
-    except deployment.DeployError as error:
-        print(f"Rollback not done. {error}", file=sys.stderr)
-        return 1
-    print(f"Rolled back: the assistant runs {state['current']['name']} again.")
-    return 0
+    return rollback_command(load_settings())
 
 
 UNANSWERED_COLUMNS = ("count", "first", "last", "reason", "message")

@@ -250,3 +250,29 @@ def rollback(settings: Settings, server: Optional[RasaServer] = None) -> dict:
     state["history"] = state["history"][-HISTORY_LENGTH:]
     write_state(path, state)
     return state
+
+
+def deploy_command(settings: Settings, gate: Optional[Gate] = None,
+                   server: Optional[RasaServer] = None) -> int:
+    """`./staff deploy`: exit status 0 when deployed, 1 when refused or failed."""
+    try:
+        state = deploy(settings, gate or default_gate(settings), server)
+    except DeployError as error:
+        print(f"NOT deployed. {error}\nThe assistant keeps running its current model.",
+              file=sys.stderr)
+        return 1
+    current = state["current"]
+    print(f"Deployed {current['name']} (held-out accuracy {current['accuracy']:.1%}). "
+          "If anything looks wrong, run ./staff rollback.")
+    return 0
+
+
+def rollback_command(settings: Settings, server: Optional[RasaServer] = None) -> int:
+    """`./staff rollback`: exit status 0 when the previous model runs again."""
+    try:
+        state = rollback(settings, server)
+    except DeployError as error:
+        print(f"Rollback not done. {error}", file=sys.stderr)
+        return 1
+    print(f"Rolled back: the assistant runs {state['current']['name']} again.")
+    return 0
