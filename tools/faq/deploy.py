@@ -107,21 +107,21 @@ def _run(command: List[str], cwd: Path) -> Optional[str]:
 
 
 def quick_tests(model: Path, project: Path = PROJECT_ROOT) -> List[str]:
-    """Failures of the data validation and the test conversations (empty list = all passed)."""
-    rasa = stack.bin_path("rasa")
+    """Failures of the FAQ check (with Rasa's validation) and the test conversations."""
+    from tools.faq.check import check_project
+
     failures = []
-    checks = {
-        "data validation": [rasa, "data", "validate", "--config", "config.yml",
-                            "--domain", "domain.yml", "--data", "data"],
-        "test conversations": [rasa, "test", "core", "--e2e", "--model", str(model),
-                               "--stories", "tests/conversations", "--fail-on-prediction-errors",
-                               "--out", str(project / "var" / "test-results" / "deploy")],
-    }
-    for name, command in checks.items():
-        print(f"  running the {name}...", flush=True)
-        output = _run(command, project)
-        if output is not None:
-            failures.append(f"{name} failed:\n    {output}")
+    print("  checking the FAQ files and validating the data (./staff faq check)...", flush=True)
+    errors = check_project(project).errors
+    if errors:
+        failures.append("./staff faq check found errors:\n    "
+                        + "\n    ".join(str(e) for e in errors))
+    print("  running the test conversations...", flush=True)
+    output = _run([stack.bin_path("rasa"), "test", "core", "--e2e", "--model", str(model),
+                   "--stories", "tests/conversations", "--fail-on-prediction-errors",
+                   "--out", str(project / "var" / "test-results" / "deploy")], project)
+    if output is not None:
+        failures.append(f"the test conversations failed:\n    {output}")
     return failures
 
 
