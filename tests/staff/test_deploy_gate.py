@@ -93,3 +93,20 @@ def test_deploys_a_good_candidate_then_rolls_back(server, model_path, tmp_path, 
     assert state["current"]["name"] == model_path.name
     assert state["previous"]["name"] == candidate.name
     assert [h["action"] for h in state["history"]] == ["deploy", "rollback"]
+
+
+def test_refuses_when_training_fails(server, model_path, capsys):
+    def failing_training():
+        raise SystemExit("Training failed (exit 1); see the output above.")
+
+    broken = deploy.Gate(train=failing_training, run_tests=lambda model: [],
+                         accuracy=lambda model: 1.0, margin_points=2.0)
+    assert deploy.deploy_command(server, broken) == 1
+    assert "NOT deployed. Training failed" in capsys.readouterr().err
+    assert loaded_model(server) == model_path.name
+
+
+def test_rollback_without_a_previous_deployment_says_so(tmp_path, capsys):
+    settings = load_settings({"CLINIC_DATA_DIR": str(tmp_path), "RASA_AUTH_TOKEN": TOKEN})
+    assert deploy.rollback_command(settings) == 1
+    assert "no previous model to go back to" in capsys.readouterr().err

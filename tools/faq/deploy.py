@@ -39,7 +39,15 @@ def state_file(settings: Settings) -> Path:
 def read_state(path: Path) -> dict:
     if not path.exists():
         return {"current": None, "previous": None, "history": []}
-    return json.loads(path.read_text(encoding="utf-8"))
+    try:
+        state = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as error:
+        raise DeployError(f"The deployment record {path} cannot be read ({error}). Ask a "
+                          "developer to repair or remove it.") from error
+    if not isinstance(state, dict):
+        raise DeployError(f"The deployment record {path} is damaged. Ask a developer to "
+                          "repair or remove it.")
+    return state
 
 
 def write_state(path: Path, state: dict) -> None:
@@ -177,14 +185,14 @@ def prune_copies(settings: Settings, state: dict) -> None:
             copy.unlink()
 
 
-def baseline(state: dict, loaded_name: str, model_dir: Path,
+def baseline(state: dict, loaded_name: str, model_dirs: List[Path],
              accuracy: Callable[[Path], float]) -> Optional[dict]:
     """The deployed model's record: from the state file, or measured if the state is missing."""
     current = state.get("current")
     if current and current.get("name") == loaded_name:
         return current
-    running = model_dir / loaded_name
-    if loaded_name and running.exists():
+    running = next((d / loaded_name for d in model_dirs if (d / loaded_name).exists()), None)
+    if loaded_name and running:
         print(f"  no record of the running model {loaded_name}: measuring its accuracy...",
               flush=True)
         return _record(running, accuracy(running))
@@ -198,7 +206,10 @@ def deploy(settings: Settings, gate: Gate, server: Optional[RasaServer] = None) 
     state = read_state(path)
     loaded = server.loaded_model()
     print("Step 1/4: training the model (skipped when nothing changed)...", flush=True)
-    candidate = gate.train()
+    try:
+        candidate = gate.train()
+    except SystemExit as error:  # tools/train.py stops this way when `rasa train` fails
+        raise DeployError(f"Training failed: {error}") from error
     if candidate.name == loaded:
         raise DeployError(f"The assistant already runs {candidate.name}: nothing changed since "
                           "the last deployment.")
@@ -209,7 +220,7 @@ def deploy(settings: Settings, gate: Gate, server: Optional[RasaServer] = None) 
                           + "\n  ".join(failures))
     print("Step 3/4: measuring its accuracy on questions it was not trained on...", flush=True)
     new_accuracy = gate.accuracy(candidate)
-    old = baseline(state, loaded, settings.model_dir, gate.accuracy)
+    old = baseline(state, loaded, [settings.model_dir, kept_models_dir(settings)], gate.accuracy)
     old_accuracy = old.get("accuracy") if old else None
     if old_accuracy is not None and new_accuracy * 100 < old_accuracy * 100 - gate.margin_points:
         raise DeployError(
@@ -233,7 +244,6 @@ def deploy(settings: Settings, gate: Gate, server: Optional[RasaServer] = None) 
 
 def rollback(settings: Settings, server: Optional[RasaServer] = None) -> dict:
     """Load the previously deployed model again and swap current/previous in the state."""
-    server = server or server_for(settings)
     path = state_file(settings)
     state = read_state(path)
     previous = state.get("previous")
@@ -243,6 +253,7 @@ def rollback(settings: Settings, server: Optional[RasaServer] = None) -> dict:
     model = Path(previous["model"])
     if not model.exists():
         raise DeployError(f"The previous model file {model} no longer exists.")
+    server = server or server_for(settings)
     server.loaded_model()
     server.switch_to(model)
     state.update(previous=state.get("current"), current={**previous, "deployed_at": _now()})
