@@ -109,4 +109,4 @@ def test_refuses_when_training_fails(server, model_path, capsys):
 def test_rollback_without_a_previous_deployment_says_so(tmp_path, capsys):
     settings = load_settings({"CLINIC_DATA_DIR": str(tmp_path), "RASA_AUTH_TOKEN": TOKEN})
     assert deploy.rollback_command(settings) == 1
-    assert "no previous model to go back to" in capsys.readouterr().err
+    assert "no previous model recorded to go back to" in capsys.readouterr().err

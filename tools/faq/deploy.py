@@ -9,6 +9,8 @@ var/deploy/state.json so `./staff rollback` can put the previous model back.
 
 from __future__ import annotations
 
+import contextlib
+import io
 import json
 import os
 import shutil
@@ -133,11 +135,32 @@ def quick_tests(model: Path, project: Path = PROJECT_ROOT) -> List[str]:
     return failures
 
 
+def quiet_rasa() -> None:
+    """Keep Rasa's per-message debug lines and library warnings out of the staff's terminal."""
+    import logging
+    import warnings
+
+    warnings.filterwarnings("ignore")  # before the imports: importing rasa warns
+    from rasa.utils.common import configure_logging_and_warnings
+    from rasa.utils.log_utils import configure_structlog
+
+    configure_logging_and_warnings(logging.ERROR)
+    configure_structlog(logging.ERROR)
+    warnings.filterwarnings("ignore")  # configure_logging_and_warnings resets the filters
+
+
 def heldout_accuracy(model: Path) -> float:
     """Held-out NLU accuracy of a model file (tools/evaluate.py), 0.0-1.0."""
     from tools import evaluate
 
-    return evaluate.evaluate_heldout(model).accuracy
+    quiet_rasa()
+    captured = io.StringIO()
+    try:
+        with contextlib.redirect_stderr(captured):  # library warnings printed while loading
+            return evaluate.evaluate_heldout(model).accuracy
+    except Exception as error:  # noqa: BLE001 - any failure becomes a refusal with details
+        tail = "\n    ".join(captured.getvalue().splitlines()[-8:])
+        raise DeployError(f"Could not measure the accuracy of {model.name}: {error}\n    {tail}")
 
 
 @dataclass
@@ -248,8 +271,8 @@ def rollback(settings: Settings, server: Optional[RasaServer] = None) -> dict:
     state = read_state(path)
     previous = state.get("previous")
     if not previous:
-        raise DeployError("There is no previous model to go back to (nothing was deployed "
-                          "with ./staff deploy yet).")
+        raise DeployError("There is no previous model recorded to go back to (./staff deploy "
+                          "records one each time it switches models).")
     model = Path(previous["model"])
     if not model.exists():
         raise DeployError(f"The previous model file {model} no longer exists.")
