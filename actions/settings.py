@@ -47,6 +47,7 @@ class Settings:
     max_message_chars: int = 2000
     max_sender_id_chars: int = 128
     retention_days: int = 90
+    deploy_accuracy_margin: float = 2.0  # held-out accuracy points a new model may lose
 
     @property
     def is_production(self) -> bool:
@@ -91,6 +92,7 @@ def load_settings(env: Optional[Mapping[str, str]] = None) -> Settings:
         max_message_chars=int(env.get("MAX_MESSAGE_CHARS", "2000")),
         max_sender_id_chars=int(env.get("MAX_SENDER_ID_CHARS", "128")),
         retention_days=int(env.get("RETENTION_DAYS", "90")),
+        deploy_accuracy_margin=float(env.get("DEPLOY_ACCURACY_MARGIN", "2")),
     )
 
 

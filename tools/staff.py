@@ -6,6 +6,14 @@
     ./staff handled KT-ABC234              mark a request as handled
     ./staff flags                          conversations flagged for crisis review
     ./staff purge --older-than-days 90     delete old data (--dry-run to count only)
+
+FAQ workflow (docs/staff-guide.md explains each step in plain words):
+
+    ./staff faq new --topic parking --question "Where can I park?" --answer "..." [--phrasing "..."]
+    ./staff faq check                      find problems in data/faq, with file and line
+    ./staff unanswered --days 30           questions the assistant could not answer
+    ./staff deploy                         retrain, test, and switch the running assistant over
+    ./staff rollback                       go back to the previously deployed model
 """
 
 from __future__ import annotations
@@ -14,8 +22,10 @@ import argparse
 import csv
 import sys
 from datetime import datetime, timezone
+from pathlib import Path
 from typing import Dict, List, Optional, Sequence
 
+from actions.settings import PROJECT_ROOT, load_settings
 from actions.storage import STATUSES, StorageError, get_storage
 from tools import retention
 
@@ -80,6 +90,89 @@ def flags(args: argparse.Namespace) -> int:
     return 0
 
 
+def faq_new(args: argparse.Namespace) -> int:
+    from tools.faq import check, files
+
+    try:
+        path = files.create_faq(args.project, args.topic, args.question, args.answer,
+                                args.phrasing)
+    except files.FaqFileError as error:
+        print(f"Not created: {error}", file=sys.stderr)
+        return 1
+    rel = path.relative_to(args.project)
+    parsed, _ = check.parse_nlu_file(args.project, path)
+    count = len(parsed.examples) if parsed else 0
+    print(f"Created {rel} with {count} phrasing(s) and the answer.")
+    if count < files.MIN_PHRASINGS:
+        print(f"Next: open {rel} and add at least {files.MIN_PHRASINGS - count} more ways a "
+              f"visitor might ask this question (an FAQ needs {files.MIN_PHRASINGS} to pass "
+              "./staff faq check), one per line under 'examples:', written like the others:\n"
+              "    - another way to ask the question")
+    problems = [p for p in check.check_project(args.project, validate=False).problems
+                if p.path == str(rel) and "phrasing(s); an FAQ needs" not in p.message]
+    for problem in problems:
+        print(problem)
+    print("Then run ./staff faq check, and ./staff deploy to put it live.")
+    return 0
+
+
+def faq_check(args: argparse.Namespace) -> int:
+    from tools.faq import check
+
+    if not args.skip_rasa:
+        print("Checking the FAQ files and running Rasa's data validation (about 20 s)...",
+              flush=True)
+    result = check.check_project(args.project, validate=not args.skip_rasa)
+    print(check.report(result))
+    return 1 if result.errors else 0
+
+
+def unanswered(args: argparse.Namespace) -> int:
+    import sqlalchemy
+
+    from tools.faq.unanswered import unanswered_report
+
+    try:
+        groups = unanswered_report(load_settings().tracker_store_url, args.days)
+    except sqlalchemy.exc.SQLAlchemyError as error:
+        print(f"Cannot read the conversations database (TRACKER_STORE_URL): "
+              f"{str(error).splitlines()[0]}", file=sys.stderr)
+        return 2
+    shown = groups[: args.limit]
+    rows = [{"count": g.count, "first": g.first.strftime("%Y-%m-%d"),
+             "last": g.last.strftime("%Y-%m-%d"), "reason": ", ".join(sorted(g.reasons)),
+             "message": g.text} for g in shown]
+    if args.csv:
+        with open(args.csv, "w", newline="", encoding="utf-8") as handle:
+            writer = csv.DictWriter(handle, fieldnames=list(UNANSWERED_COLUMNS))
+            writer.writeheader()
+            for row in rows:
+                writer.writerow({k: _csv_safe(_cell(v)) for k, v in row.items()})
+        print(f"Wrote {len(rows)} question(s) to {args.csv}")
+        return 0
+    total = sum(g.count for g in groups)
+    print(f"Questions the assistant could not answer in the last {args.days} day(s): {total} "
+          f"message(s), {len(groups)} different. Showing the {len(shown)} most frequent; "
+          "phone numbers, emails and names are masked.")
+    _print_table(rows, UNANSWERED_COLUMNS)
+    return 0
+
+
+def deploy(args: argparse.Namespace) -> int:
+    from tools.faq.deploy import deploy_command
+
+    return deploy_command(load_settings())
+
+
+def rollback(args: argparse.Namespace) -> int:
+    from tools.faq.deploy import rollback_command
+
+    return rollback_command(load_settings())
+
+
+UNANSWERED_COLUMNS = ("count", "first", "last", "reason", "message")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="staff", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -96,6 +189,33 @@ def build_parser() -> argparse.ArgumentParser:
     flagged = commands.add_parser("flags", help="conversations flagged for crisis review")
     flagged.set_defaults(run=flags)
     retention.add_parser(commands)
+
+    faq = commands.add_parser("faq", help="create and check FAQ files (data/faq)")
+    faq_commands = faq.add_subparsers(dest="faq_command", required=True)
+    new = faq_commands.add_parser("new", help="create data/faq/<topic>.yml")
+    new.add_argument("--topic", required=True, help="short name, e.g. parking")
+    new.add_argument("--question", required=True, help="the question as a visitor asks it")
+    new.add_argument("--answer", required=True, help="the answer the assistant gives")
+    new.add_argument("--phrasing", action="append", default=[],
+                     help="another way to ask (repeat for each)")
+    new.add_argument("--project", type=Path, default=PROJECT_ROOT, help=argparse.SUPPRESS)
+    new.set_defaults(run=faq_new)
+    checking = faq_commands.add_parser("check", help="find problems in the FAQ files")
+    checking.add_argument("--project", type=Path, default=PROJECT_ROOT,
+                          help="project folder to check (default: this one)")
+    checking.add_argument("--skip-rasa", action="store_true",
+                          help="skip Rasa's own data validation (faster)")
+    checking.set_defaults(run=faq_check)
+
+    missed = commands.add_parser("unanswered", help="questions the assistant could not answer")
+    missed.add_argument("--days", type=int, default=30, help="look back this many days (30)")
+    missed.add_argument("--limit", type=int, default=50, help="show at most this many (50)")
+    missed.add_argument("--csv", metavar="FILE", help="write a CSV file instead of a table")
+    missed.set_defaults(run=unanswered)
+    shipping = commands.add_parser("deploy", help="retrain, test and load the new model")
+    shipping.set_defaults(run=deploy)
+    back = commands.add_parser("rollback", help="load the previously deployed model again")
+    back.set_defaults(run=rollback)
     return parser
 
 
