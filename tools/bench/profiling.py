@@ -39,7 +39,9 @@ def summarise(raw_file: Path, top: int = 15) -> Dict[str, object]:
             total[frame] += int(count)
 
     def rows(counter: Counter) -> List[list]:
-        return [[name, n, n / samples if samples else 0.0] for name, n in counter.most_common(top)]
+        # Frames on every sample (the server's main loop and its callers) say nothing.
+        ranked = [(name, n) for name, n in counter.most_common() if n < samples]
+        return [[name, n, n / samples if samples else 0.0] for name, n in ranked[:top]]
 
     return {"samples": samples, "self": rows(own), "total": rows(total)}
 
