@@ -133,6 +133,10 @@ def profile_under_load(deployment: servers.Stack, seconds: int, concurrency: int
     return {"seconds": seconds, "concurrency": concurrency, **profiling.summarise(raw)}
 
 
+def stamp() -> str:
+    return datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M")
+
+
 def main(argv: Optional[List[str]] = None) -> int:
     args = parse_args(argv)
     os.chdir(PROJECT_ROOT)  # the NLU config names the spaCy pipeline by a relative path
@@ -145,20 +149,23 @@ def main(argv: Optional[List[str]] = None) -> int:
         parts.remove("training")
     results: dict = json.loads(results_file.read_text()) if args.only and results_file.exists() else {}
     results.update(command=command_line(argv), machine=report.machine(),
-                   date=datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M"))
+                   date=stamp())
     started = time.monotonic()
     plots_dir.mkdir(parents=True, exist_ok=True)
     if "quality" in parts:
         print("==> Answer quality against peers", flush=True)
         results["quality"] = run_quality(args.smoke, plots_dir)
+        results["quality"]["measured"] = stamp()
     if "load" in parts:
         print("==> Serving under load", flush=True)
         seconds = args.seconds or (4 if args.smoke else 30)
         results["load"], results["profile"] = run_load(args.smoke, seconds, args.profile, WORK_DIR)
         report.plot_latency(results["load"]["levels"], plots_dir / "latency.png")
+        results["load"]["measured"] = stamp()
     if "training" in parts:
         print("==> Full training time", flush=True)
-        results["training"] = {"seconds": training.time_full_training(WORK_DIR / "train.log")}
+        results["training"] = {"seconds": training.time_full_training(WORK_DIR / "train.log"),
+                               "measured": stamp()}
         print(f"    {results['training']['seconds']:.0f} s", flush=True)
     results["runtime_s"] = round(time.monotonic() - started, 1)
     results_file.write_text(json.dumps(results, indent=1))

@@ -223,12 +223,21 @@ def scaling_section(load: Optional[dict]) -> List[str]:
                       f"messages/s at {best['concurrency']} concurrent visitors "
                       f"(p95 {best['p95_ms'] or 0:.0f} ms)."]
         for row in (r for r in load["levels"] if r["servers"] > 1):
+            gain = row["messages_per_s"] / best["messages_per_s"] if best and best["messages_per_s"] else 0
             lines.append(f"With {row['servers']} servers at {row['concurrency']} concurrent visitors: "
                          f"{row['messages_per_s']:.1f} messages/s in total, "
                          f"{row['messages_per_s'] / row['servers']:.1f} per server "
-                         f"(p95 {row['p95_ms'] or 0:.0f} ms). On 2 cores shared with the action "
-                         "server and the load generator, a second server adds little.")
+                         f"(p95 {row['p95_ms'] or 0:.0f} ms), {gain:.2f} times the best single-server "
+                         f"rate on {os.cpu_count()} cores shared with the action server and the "
+                         "load generator.")
     return lines
+
+
+def _stale_parts(results: dict) -> List[str]:
+    """A note when `--only` kept parts measured by an earlier run."""
+    older = [f"{part} ({results[part]['measured']})" for part in ("quality", "load", "training")
+             if results.get(part) and results[part].get("measured", results["date"]) != results["date"]]
+    return [f"Kept from earlier runs: {', '.join(older)}.", ""] if older else []
 
 
 def render(results: dict, plots: str) -> str:
@@ -244,6 +253,7 @@ def render(results: dict, plots: str) -> str:
         f"at the start; Python {info.get('python')}, Rasa {info.get('rasa', '?')}. Other work on a "
         "shared machine makes the load numbers noisy.",
         "",
+        *_stale_parts(results),
         "## Targets",
         "",
         *targets_table(results),
