@@ -236,7 +236,7 @@ def scaling_section(load: Optional[dict]) -> List[str]:
 def _stale_parts(results: dict) -> List[str]:
     """A note when `--only` kept parts measured by an earlier run."""
     older = [f"{part} ({results[part]['measured']})" for part in ("quality", "load", "training")
-             if results.get(part) and results[part].get("measured", results["date"]) != results["date"]]
+             if results.get(part) and results[part].get("measured", results["date"]) < results["date"]]
     return [f"Kept from earlier runs: {', '.join(older)}.", ""] if older else []
 
 
