@@ -101,7 +101,7 @@ def plot_confusion(score: PeerScore, path: Path) -> None:
         for j in range(len(labels)):
             if matrix[i, j]:
                 ax.text(j, i, str(matrix[i, j]), ha="center", va="center", fontsize=6,
-                        color="white" if i == j else "red")
+                        color="white" if matrix[i, j] > matrix.max() / 2 else "red")
     ax.set_xlabel("predicted")
     ax.set_ylabel("expected (tests/nlu/heldout.yml)")
     ax.set_title(f"{score.name}: {score.heldout.correct}/{score.heldout.total} right")
