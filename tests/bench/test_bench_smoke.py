@@ -97,3 +97,14 @@ def test_targets_table_says_which_targets_are_met():
     assert rows["process start to first correct answer"].endswith("| 45.0 s | **no** |")
     assert rows["full `rasa train` of config.yml"].endswith("| 80 s | yes |")
     assert rows["Rasa server memory (peak RSS per server)"].endswith("| 1300 MB | **no** |")
+
+
+def test_a_selector_without_retrieval_intent_counts_for_the_predicted_faq():
+    from tools import evaluate
+    from tools.bench.peers import with_default_selector
+
+    default = {"response": {"intent_response_key": "faq/cost"}}
+    parse = {"intent": {"name": "faq"}, "response_selector": {"default": default}}
+    assert evaluate.predicted_label(with_default_selector(parse)) == "faq/cost"
+    greet = {"intent": {"name": "greet"}, "response_selector": {"default": default}}
+    assert evaluate.predicted_label(with_default_selector(greet)) == "greet"

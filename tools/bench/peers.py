@@ -44,12 +44,27 @@ class RasaModelPeer:
         return self._loop.run_until_complete(self._agent.parse_message(text))
 
     def predict(self, texts: Sequence[str]) -> List[str]:
-        return [evaluate.predicted_label(self._parse(text)) for text in texts]
+        return [evaluate.predicted_label(with_default_selector(self._parse(text))) for text in texts]
 
     def close(self) -> None:
         if self._loop is not None:
             self._loop.close()
         self._agent = self._loop = None
+
+
+def with_default_selector(parse: dict) -> dict:
+    """`parse` with a ResponseSelector trained without `retrieval_intent` filed under its intent.
+
+    Such a selector (the `rasa init` pipeline's) reports under the key `default`;
+    tools/evaluate.py looks it up under the predicted retrieval intent (`faq`).
+    """
+    intent = (parse.get("intent") or {}).get("name") or ""
+    selectors = parse.get("response_selector") or {}
+    default = selectors.get("default") or {}
+    key = (default.get("response") or {}).get("intent_response_key") or ""
+    if intent in selectors or not key.startswith(f"{intent}/"):
+        return parse
+    return {**parse, "response_selector": {**selectors, intent: default}}
 
 
 def rasa_init_config() -> Path:
