@@ -5,7 +5,7 @@ PY := .venv/bin/python
 RASA := .venv/bin/rasa
 export TF_CPP_MIN_LOG_LEVEL := 2
 
-.PHONY: run test setup train shell eval lock clean scaleout
+.PHONY: run test setup train shell eval bench soak lock clean scaleout
 
 run: setup
 	$(PY) -m tools.stack
@@ -27,6 +27,9 @@ shell: setup  ## chat in the terminal (needs `make run` in another terminal for 
 
 eval: setup  ## held-out accuracy and cross-validation, written to docs/nlu-evaluation.md
 	$(PY) -m tools.evaluate $(ARGS)
+
+bench: setup  ## quality vs peers, load, training time -> docs/benchmarks.md (ARGS="--smoke", "--only load", "--profile")
+	$(PY) -m tools.bench $(ARGS)
 
 lock:  ## re-pin requirements.lock from requirements.in (needs network access to PyPI)
 	rm -rf .venv-lock && python3.10 -m venv .venv-lock
