@@ -17,6 +17,7 @@ from actions import log_masking
 from actions.settings import Settings, load_settings
 from clinic_channels import action_fallback
 from clinic_channels.validation import SILENT_TURN_REPLY, InvalidRequest, parse_rest_body
+from clinic_rasa import action_validation
 
 logger = logging.getLogger(__name__)
 
@@ -38,6 +39,7 @@ class ClinicRestInput(RestInput):
     @classmethod
     def from_credentials(cls, credentials: Optional[Dict[Text, Any]]) -> InputChannel:
         action_fallback.install()
+        action_validation.install()
         log_masking.install()
         return cls()
 

@@ -15,6 +15,7 @@ from clinic_channels import action_fallback
 from clinic_channels.validation import (
     SILENT_TURN_REPLY, InvalidRequest, check_message, check_sender,
 )
+from clinic_rasa import action_validation
 
 logger = logging.getLogger(__name__)
 
@@ -52,6 +53,7 @@ class ClinicSocketIOInput(SocketIOInput):
     @classmethod
     def from_credentials(cls, credentials: Optional[Dict[Text, Any]]) -> InputChannel:
         action_fallback.install()
+        action_validation.install()
         log_masking.install()
         return super().from_credentials(credentials)
 
