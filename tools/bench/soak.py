@@ -291,6 +291,10 @@ def _met(ok: bool) -> str:
     return "yes" if ok else "**no**"
 
 
+def _peak_at(memory: dict, column: int) -> float:
+    return max(memory["samples"], key=lambda row: row[column])[0]
+
+
 def render(results: dict, plot_name: str = "soak.png") -> str:
     memory, events, machine = results["memory"], results["events"], results["machine"]
     lost = events["conversations_with_problems"]
@@ -332,8 +336,10 @@ def render(results: dict, plot_name: str = "soak.png") -> str:
         f"{results['conversations']} conversations, {results['messages']} messages, "
         f"{results['messages_per_s']:.1f} messages/s; p50 {results['p50_ms'] or 0:.0f} ms, p95 "
         f"{results['p95_ms'] or 0:.0f} ms, p99 {results['p99_ms'] or 0:.0f} ms over the whole run. "
-        f"Peak RSS: Rasa server {_mb(results['rasa_rss_mb'])}, action server "
-        f"{_mb(results['action_rss_mb'])}. Start-up to first correct answer "
+        f"Peak RSS: Rasa server {_mb(results['rasa_rss_mb'])} (at {_peak_at(memory, 1):.0f} s), "
+        f"action server {_mb(results['action_rss_mb'])}. Visitors send without think time on the "
+        "same cores as the servers, so latency follows how busy the machine is (load average "
+        "above), not only the servers. Start-up to first correct answer "
         f"{results['cold_start_s']:.0f} s; tracker check {results['tracker_check_s']:.0f} s.",
         "",
         f"| from (s) | messages | errors | p50 ms | p95 ms | p99 ms | Rasa RSS | action RSS |",
