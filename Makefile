@@ -31,6 +31,9 @@ eval: setup  ## held-out accuracy and cross-validation, written to docs/nlu-eval
 bench: setup  ## quality vs peers, load, training time -> docs/benchmarks.md (ARGS="--smoke", "--only load", "--profile")
 	$(PY) -m tools.bench $(ARGS)
 
+soak: setup  ## 50 visitors for 10 minutes on one server: errors, lost events, memory -> docs/benchmarks/soak.md
+	$(PY) -m tools.bench --only soak $(ARGS)
+
 lock:  ## re-pin requirements.lock from requirements.in (needs network access to PyPI)
 	rm -rf .venv-lock && python3.10 -m venv .venv-lock
 	.venv-lock/bin/pip install --quiet pip==24.0 && .venv-lock/bin/pip install --quiet -r requirements.in

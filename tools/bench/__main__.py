@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Dict, List, Optional
 
 from actions.settings import PROJECT_ROOT
-from tools.bench import corpus, load, peers, profiling, quality, report, servers, training
+from tools.bench import corpus, load, peers, profiling, quality, report, servers, soak, training
 
 DOCS_REPORT = PROJECT_ROOT / "docs" / "benchmarks.md"
 WORK_DIR = PROJECT_ROOT / "var" / "bench"
@@ -30,8 +30,10 @@ def parse_args(argv: Optional[List[str]]) -> argparse.Namespace:
     parser.add_argument("--smoke", action="store_true",
                         help="seconds of load at small concurrency, fewer peers, no training; "
                              f"writes to {SMOKE_DIR.relative_to(PROJECT_ROOT)} unless --out")
-    parser.add_argument("--only", choices=PARTS, help="run one part; the others are kept from "
-                        "the previous results.json in the output directory")
+    parser.add_argument("--only", choices=PARTS + ("soak",), help="run one part; the others are "
+                        "kept from the previous results.json (soak: its own soak.md, see soak.py)")
+    parser.add_argument("--soak-visitors", type=int, default=50, help="soak: visitors (50)")
+    parser.add_argument("--soak-seconds", type=float, default=600, help="soak: seconds (600)")
     parser.add_argument("--profile", action="store_true",
                         help="also sample the Rasa server with py-spy under load")
     parser.add_argument("--out", type=Path, help="directory for the report, plots and results.json")
@@ -144,6 +146,9 @@ def main(argv: Optional[List[str]] = None) -> int:
     report_file = out_dir / "benchmarks.md"
     plots_dir = out_dir / "benchmarks"
     results_file = plots_dir / "results.json"
+    if args.only == "soak":
+        return soak.run_and_report(args.soak_visitors, args.soak_seconds, plots_dir,
+                                   command_line(argv))
     parts = [args.only] if args.only else list(PARTS)
     if args.smoke and not args.only:
         parts.remove("training")
