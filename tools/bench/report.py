@@ -209,11 +209,14 @@ def scaling_section(load: Optional[dict]) -> List[str]:
         "machine its capacity is bounded by one core; add servers (processes) to use more cores. "
         "Several servers need: (1) a shared tracker store that takes concurrent writers "
         "(PostgreSQL via `TRACKER_STORE_URL`; SQLite works for a benchmark but serialises writes), "
-        "(2) a shared lock store (Redis: `LOCK_STORE_TYPE=redis`, `LOCK_STORE_HOST`, "
-        "`LOCK_STORE_PORT`), so two messages of one conversation arriving at different servers "
-        "are still handled in order, or else a load balancer with sticky sessions by sender id, "
+        "(2) a shared lock store (Redis: `LOCK_STORE_TYPE=clinic_rasa.lock_store."
+        "RedisTicketLockStore`, `LOCK_STORE_HOST`, `LOCK_STORE_PORT`), so two messages of one "
+        "conversation arriving at different servers are still handled in order, "
         "(3) one action server can serve several Rasa servers (add more behind a balancer if it "
-        "becomes the bottleneck), and (4) memory for each server (see the RSS column).",
+        "becomes the bottleneck), and (4) memory for each server (see the RSS column). "
+        "`make scaleout` starts exactly this with PostgreSQL, Redis and nginx "
+        "([scale-out.md](scale-out.md)); the soak test of the single-machine set-up is in "
+        "[benchmarks/soak.md](benchmarks/soak.md).",
     ]
     if load:
         single = [r for r in load["levels"] if r["servers"] == 1]
