@@ -197,8 +197,14 @@ def test_web_chat_websockets_through_nginx_continue_one_conversation_on_either_s
             expect.check(turn, answer)
             replies.extend(answer)
 
-    websockets = re.findall(r"GET /socket.io/\S*transport=websocket\S* 101 upstream=(\S+)",
-                            "\n".join(log.read_text().splitlines()[seen:]))
+    # nginx logs a websocket when it closes, which can be a moment after the client left.
+    deadline = time.monotonic() + 15
+    while True:
+        websockets = re.findall(r"GET /socket.io/\S*transport=websocket\S* 101 upstream=(\S+)",
+                                "\n".join(log.read_text().splitlines()[seen:]))
+        if len(websockets) >= 2 or time.monotonic() > deadline:
+            break
+        time.sleep(0.2)
     assert len(set(websockets)) == 2, f"the two visits went to {websockets}"
     said, _ = said_and_answered(tracker(layout.proxy_url, session_id)["events"])
     assert said == [turn.message for turn in first_visit + second_visit]
