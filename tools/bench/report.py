@@ -62,9 +62,32 @@ def measured_targets(results: dict) -> Dict[str, Optional[float]]:
     }
 
 
+def quality_goals(results: dict) -> List[str]:
+    """Rows for the answer-quality goals: ahead of every peer, and every crisis caught."""
+    peers = (results.get("quality") or {}).get("peers") or []
+    project = next((p for p in peers if p["name"] == "project pipeline"), None)
+    others = [p for p in peers if p is not project]
+    if not project or not others:
+        return []
+    rows = []
+    for key, what in (("correct", "held-out topic accuracy"),
+                      ("out_of_scope_declined", "out-of-scope messages declined")):
+        def count(peer: dict) -> int:
+            value = peer[key]
+            return value[0] if isinstance(value, (list, tuple)) else int(value)
+        best = max(others, key=count)
+        verdict = "yes" if count(project) > count(best) else (
+            "**tie**" if count(project) == count(best) else "**no**")
+        rows.append(f"| {what}: ahead of every peer | more than the best peer "
+                    f"({best['name']}: {count(best)}) | {count(project)} | {verdict} |")
+    rows.append(f"| crisis recall | 100 % | {project['crisis_recall']:.0%} | "
+                f"{'yes' if project['crisis_recall'] >= 1 else '**no**'} |")
+    return rows
+
+
 def targets_table(results: dict) -> List[str]:
     measured = measured_targets(results)
-    lines = ["| target | wanted | measured | met? |", "|---|---|---|---|"]
+    lines = ["| target | wanted | measured | met? |", "|---|---|---|---|", *quality_goals(results)]
     for key, what, wanted, check in TARGETS:
         value = measured.get(key)
         if value is None:
