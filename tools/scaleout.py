@@ -419,21 +419,14 @@ def run(rasa_servers: int, action_servers: int, proxy_port: int, postgres_port: 
     layout = default_layout(settings, rasa_servers, action_servers, proxy_port, postgres_port,
                             redis_port)
     deployment = ScaleOut(layout=layout, token=token, model=model, base_env=dict(os.environ))
-    stopping = False
-
-    def request_stop(signum, frame):  # noqa: ARG001 - signal handler signature
-        nonlocal stopping
-        stopping = True
-
-    signal.signal(signal.SIGINT, request_stop)
-    signal.signal(signal.SIGTERM, request_stop)
+    stop = stack.StopRequest()
     print(f"Starting PostgreSQL, Redis, {action_servers} action server(s), {rasa_servers} Rasa "
           f"servers and nginx (about 1-2 minutes)...", flush=True)
     started = time.monotonic()
     try:
         deployment.start()
         print_ready(deployment, time.monotonic() - started)
-        while not stopping:
+        while not stop.requested:
             stopped = deployment.first_exited()
             if stopped is not None:
                 print(f"The {stopped.name} stopped (exit {stopped.exited()}). "

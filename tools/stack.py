@@ -198,6 +198,18 @@ The assistant is running.
 Press Ctrl-C to stop.""", flush=True)
 
 
+class StopRequest:
+    """Set by Ctrl-C or SIGTERM, so a launcher stops its services cleanly instead of dying."""
+
+    def __init__(self) -> None:
+        self.requested = False
+        signal.signal(signal.SIGINT, self._request)
+        signal.signal(signal.SIGTERM, self._request)
+
+    def _request(self, signum, frame) -> None:  # noqa: ARG002 - signal handler signature
+        self.requested = True
+
+
 def run() -> int:
     settings = load_settings()
     try:
@@ -210,14 +222,7 @@ def run() -> int:
     model = training.train()
     services = build_services(settings, model, token)
     env = service_environment(settings)
-    stopping = False
-
-    def request_stop(signum, frame):  # noqa: ARG001 - signal handler signature
-        nonlocal stopping
-        stopping = True
-
-    signal.signal(signal.SIGINT, request_stop)
-    signal.signal(signal.SIGTERM, request_stop)
+    stop = StopRequest()
     print("Starting the action server, the Rasa server and the web chat (about 30-60 s)...",
           flush=True)
     try:
@@ -225,7 +230,7 @@ def run() -> int:
             service.start(env)
         wait_until_healthy(services)
         print_ready(settings, token)
-        while not stopping:
+        while not stop.requested:
             for service in services:
                 if service.exited() is not None:
                     print(f"The {service.name} stopped (exit {service.exited()}). "
