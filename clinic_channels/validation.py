@@ -2,8 +2,9 @@
 
 Structural mistakes (not JSON, wrong types, missing or oversized sender id) are
 `InvalidRequest`s that the REST channel answers with a 4xx and a clear JSON
-message. A message that is well-formed but unusable (empty after cleaning, or
-over the length limit) gets a polite bot reply instead, so the web chat shows it.
+message. A message that is well-formed but unusable (empty after cleaning, without
+a single letter or digit, or over the length limit) gets a polite bot reply instead,
+so the web chat shows it.
 """
 
 from __future__ import annotations
@@ -18,6 +19,9 @@ from actions.settings import Settings
 ZERO_WIDTH_JOINER = "\u200d"  # kept: it glues emoji sequences together
 MAX_METADATA_CHARS = 4096
 EMPTY_MESSAGE_REPLY = "I didn't get any text there. What would you like to know?"
+# A lone "?" or "!!!" carries no question, yet the classifier would still pick an FAQ for it.
+NO_WORDS_REPLY = ("I read words best. What would you like to know? You can ask me about "
+                  "ketamine treatment or booking a consultation.")
 # Sent when Rasa handled a message but said nothing: a visitor should never meet silence.
 SILENT_TURN_REPLY = ("Sorry, I didn't understand that. Could you put it another way? "
                      "You can ask me about ketamine treatment or booking a consultation.")
@@ -113,6 +117,8 @@ def check_message(sender_id: str, text: Any, metadata: Any, limits: Settings) ->
     cleaned = clean_text(text)
     if not cleaned:
         return Incoming(sender_id, "", EMPTY_MESSAGE_REPLY, checked_metadata)
+    if not any(char.isalnum() for char in cleaned):
+        return Incoming(sender_id, "", NO_WORDS_REPLY, checked_metadata)
     return Incoming(sender_id, cleaned, None, checked_metadata)
 
 

@@ -8,7 +8,7 @@ import pytest
 import requests
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-from clinic_channels.validation import EMPTY_MESSAGE_REPLY
+from clinic_channels.validation import EMPTY_MESSAGE_REPLY, NO_WORDS_REPLY
 
 TOO_LONG = "too long for me; please keep it under 2000 characters"
 
@@ -39,6 +39,12 @@ def assert_clear_error(response: requests.Response, status: int, words: str) -> 
 def test_empty_or_invisible_message_gets_a_clear_reply(deployment, text):
     messages = assert_reply(deployment.post({"sender": "v-empty", "message": text}))
     assert messages[0]["text"] == EMPTY_MESSAGE_REPLY
+
+
+@pytest.mark.parametrize("text", ["?", "!!!", "...", "?!?", "👍"])
+def test_a_message_without_words_is_not_answered_with_a_random_faq(deployment, text):
+    messages = assert_reply(deployment.post({"sender": "v-nowords", "message": text}))
+    assert messages[0]["text"] == NO_WORDS_REPLY
 
 
 def test_message_just_over_the_limit_gets_a_reply_and_does_not_reach_the_tracker(deployment):
