@@ -14,7 +14,6 @@ import argparse
 import dataclasses
 import glob
 import os
-import secrets
 import shutil
 import signal
 import subprocess
@@ -161,16 +160,6 @@ class ProbedService(stack.Service):
 def _as_postgres_user(command: List[str]) -> List[str]:
     """PostgreSQL refuses to run as root: as root, run it as Debian's `postgres` user."""
     return ["runuser", "-u", "postgres", "--", *command] if os.geteuid() == 0 else command
-
-
-def read_or_create_secret(path: Path) -> str:
-    if path.exists():
-        return path.read_text().strip()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    value = secrets.token_urlsafe(18)
-    path.write_text(value + "\n")
-    path.chmod(0o600)
-    return value
 
 
 def init_postgres(data_dir: Path, password: str) -> None:
@@ -337,7 +326,7 @@ class ScaleOut:
         layout = self.layout
         (layout.run_dir / "logs").mkdir(parents=True, exist_ok=True)
         ensure_packages()
-        self.password = read_or_create_secret(layout.run_dir / "postgres_password")
+        self.password = stack.read_or_create_secret(layout.run_dir / "postgres_password", nbytes=18)
         init_postgres(layout.postgres_dir, self.password)
         self.environment = deployment_environment(layout, self.password)
         self.infrastructure = [postgres_service(layout, self.password), redis_service(layout)]

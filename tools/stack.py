@@ -40,14 +40,18 @@ def auth_token(settings: Settings) -> str:
             "RASA_AUTH_TOKEN is not set. In production (CLINIC_ENV=production) the Rasa HTTP API "
             "needs a token: export RASA_AUTH_TOKEN=<a long random string> and start again."
         )
-    token_file = settings.run_dir / "auth_token"
-    if token_file.exists():
-        return token_file.read_text().strip()
-    token_file.parent.mkdir(parents=True, exist_ok=True)
-    token = secrets.token_urlsafe(24)
-    token_file.write_text(token + "\n")
-    token_file.chmod(0o600)
-    return token
+    return read_or_create_secret(settings.run_dir / "auth_token", nbytes=24)
+
+
+def read_or_create_secret(path: Path, nbytes: int) -> str:
+    """A random secret kept in `path` (readable by its owner only), made on first use."""
+    if path.exists():
+        return path.read_text().strip()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    value = secrets.token_urlsafe(nbytes)
+    path.write_text(value + "\n")
+    path.chmod(0o600)
+    return value
 
 
 def service_environment(settings: Settings) -> Dict[str, str]:
