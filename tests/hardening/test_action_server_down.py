@@ -8,7 +8,7 @@ import pytest
 
 from actions.settings import load_clinic
 from tests.conftest import start_services
-from tests.hardening.conftest import Deployment
+from tests.servers import Deployment
 
 FAQ = "how quickly does ketamine work?"
 

@@ -9,7 +9,7 @@ import pytest
 
 from actions.settings import load_clinic
 from actions.storage import get_storage
-from tests.hardening.conftest import Deployment, deploy
+from tests.servers import Deployment, deploy
 
 
 @pytest.fixture(scope="module")

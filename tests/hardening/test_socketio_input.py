@@ -11,7 +11,7 @@ import socketio
 
 from clinic_channels.socketio import NOT_TEXT_REPLY
 from clinic_channels.validation import EMPTY_MESSAGE_REPLY
-from tests.hardening.conftest import WEB_ORIGIN
+from tests.servers import WEB_ORIGIN
 
 SESSION = "sio-visitor-1"
 

@@ -1,56 +1,18 @@
 """Nothing is lost across restarts: the real servers, stopped and started again."""
 
 import pytest
-import requests
 
-from actions.settings import load_settings
 from actions.storage import get_storage
-from tests.conftest import free_port, start_services
-from tools import stack
-
-TOKEN = "test-token"
+from tests.servers import deploy
 
 
 @pytest.fixture
 def deployment(tmp_path, model_path):
-    settings = load_settings({
-        "CLINIC_DATA_DIR": str(tmp_path),
-        "RASA_PORT": str(free_port()),
-        "ACTION_PORT": str(free_port()),
-        "RASA_AUTH_TOKEN": TOKEN,
-    })
-    env = stack.service_environment(settings)
-    services = {"actions": stack.action_service(settings),
-                "rasa": stack.rasa_service(settings, model_path, TOKEN)}
-    start_services(list(services.values()), env)
-
-    class Deployment:
-        base = f"http://localhost:{settings.rasa_port}"
-
-        def say(self, sender, text):
-            response = requests.post(f"{self.base}/webhooks/rest/webhook",
-                                     json={"sender": sender, "message": text}, timeout=30)
-            response.raise_for_status()
-            return " ".join(m.get("text", "") for m in response.json())
-
-        def tracker(self, sender):
-            response = requests.get(f"{self.base}/conversations/{sender}/tracker",
-                                    params={"token": TOKEN}, timeout=30)
-            response.raise_for_status()
-            return response.json()
-
-        def restart(self, *names):
-            for name in names:
-                services[name].stop()
-            start_services([services[name] for name in names], env)
-
-    yield Deployment(), settings
-    for service in services.values():
-        service.stop()
+    yield from deploy(tmp_path, model_path)
 
 
 def test_conversation_and_form_survive_a_restart_of_both_servers(deployment):
-    bot, settings = deployment
+    bot = deployment
     assert "automated assistant" in bot.say("visitor-7", "hello")
     assert "first name" in bot.say("visitor-7", "could someone call me back please")
     assert "phone number or email" in bot.say("visitor-7", "Maria")
@@ -67,7 +29,7 @@ def test_conversation_and_form_survive_a_restart_of_both_servers(deployment):
 
 
 def test_confirmed_request_is_in_the_database_after_the_action_server_restarts(deployment):
-    bot, settings = deployment
+    bot, settings = deployment, deployment.settings
     bot.say("visitor-8", "request a callback")
     bot.say("visitor-8", "Priya")
     bot.say("visitor-8", "priya@example.org")
