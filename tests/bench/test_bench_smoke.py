@@ -7,28 +7,19 @@ start-up) and writes its report to a temporary directory, never to docs/.
 from __future__ import annotations
 
 import json
-import os
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from actions.settings import PROJECT_ROOT
+from tests.bench.conftest import run_bench
 from tools.bench import profiling, report
 
 
 @pytest.fixture(scope="module")
 def smoke_run(model_path, tmp_path_factory):
     out = tmp_path_factory.mktemp("bench-smoke")
-    env = dict(os.environ, PYTHONPATH=str(PROJECT_ROOT), TF_CPP_MIN_LOG_LEVEL="2",
-               RASA_TELEMETRY_ENABLED="false", SQLALCHEMY_SILENCE_UBER_WARNING="1")
-    finished = subprocess.run(
-        [sys.executable, "-m", "tools.bench", "--smoke", "--profile", "--out", str(out)],
-        cwd=PROJECT_ROOT, env=env, capture_output=True, text=True, timeout=600,
-    )
-    assert finished.returncode == 0, finished.stdout[-3000:] + finished.stderr[-3000:]
+    run_bench(["--smoke", "--profile", "--out", str(out)], timeout_s=600)
     results = json.loads((out / "benchmarks" / "results.json").read_text())
     return out, results, (out / "benchmarks.md").read_text()
 

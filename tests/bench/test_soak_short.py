@@ -9,13 +9,10 @@ says nothing about leaks, and targets are checked by the full run's numbers.
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 
 import pytest
 
-from actions.settings import PROJECT_ROOT
+from tests.bench.conftest import run_bench
 from tools.bench.soak import conversation_problems
 
 VISITORS, SECONDS = 10, 20
@@ -24,14 +21,8 @@ VISITORS, SECONDS = 10, 20
 @pytest.fixture(scope="module")
 def short_soak(model_path, tmp_path_factory):
     out = tmp_path_factory.mktemp("soak-short")
-    env = dict(os.environ, PYTHONPATH=str(PROJECT_ROOT), TF_CPP_MIN_LOG_LEVEL="2",
-               RASA_TELEMETRY_ENABLED="false", SQLALCHEMY_SILENCE_UBER_WARNING="1")
-    finished = subprocess.run(
-        [sys.executable, "-m", "tools.bench", "--only", "soak", "--soak-visitors", str(VISITORS),
-         "--soak-seconds", str(SECONDS), "--out", str(out)],
-        cwd=PROJECT_ROOT, env=env, capture_output=True, text=True, timeout=400,
-    )
-    assert finished.returncode == 0, finished.stdout[-3000:] + finished.stderr[-3000:]
+    run_bench(["--only", "soak", "--soak-visitors", str(VISITORS), "--soak-seconds", str(SECONDS),
+               "--out", str(out)], timeout_s=400)
     results_dir = out / "benchmarks"
     return results_dir, json.loads((results_dir / "soak.json").read_text())
 
