@@ -62,6 +62,11 @@ def measured_targets(results: dict) -> Dict[str, Optional[float]]:
     }
 
 
+def _right_count(value) -> int:
+    """A count of right answers, stored either as a number or as [right, total]."""
+    return int(value[0]) if isinstance(value, (list, tuple)) else int(value)
+
+
 def quality_goals(results: dict) -> List[str]:
     """Rows for the answer-quality goals: ahead of every peer, and every crisis caught."""
     peers = (results.get("quality") or {}).get("peers") or []
@@ -72,14 +77,12 @@ def quality_goals(results: dict) -> List[str]:
     rows = []
     for key, what in (("correct", "held-out topic accuracy"),
                       ("out_of_scope_declined", "out-of-scope messages declined")):
-        def count(peer: dict) -> int:
-            value = peer[key]
-            return value[0] if isinstance(value, (list, tuple)) else int(value)
-        best = max(others, key=count)
-        verdict = "yes" if count(project) > count(best) else (
-            "**tie**" if count(project) == count(best) else "**no**")
+        ours = _right_count(project[key])
+        best = max(others, key=lambda peer: _right_count(peer[key]))
+        theirs = _right_count(best[key])
+        verdict = "yes" if ours > theirs else ("**tie**" if ours == theirs else "**no**")
         rows.append(f"| {what}: ahead of every peer | more than the best peer "
-                    f"({best['name']}: {count(best)}) | {count(project)} | {verdict} |")
+                    f"({best['name']}: {theirs}) | {ours} | {verdict} |")
     rows.append(f"| crisis recall | 100 % | {project['crisis_recall']:.0%} | "
                 f"{'yes' if project['crisis_recall'] >= 1 else '**no**'} |")
     return rows
