@@ -5,34 +5,43 @@ PY := .venv/bin/python
 RASA := .venv/bin/rasa
 export TF_CPP_MIN_LOG_LEVEL := 2
 
-.PHONY: run test setup train shell eval bench soak lock clean scaleout
+.PHONY: run test check lint types setup train shell eval bench soak lock clean scaleout
 
 run: setup
-	$(PY) -m tools.stack
+	$(PY) -m ops.stack
 
 test: setup
-	bash tools/test.sh
+	bash ops/test.sh
 
-scaleout: setup  ## PostgreSQL, Redis, 2 Rasa servers, 1 action server behind nginx (docs/scale-out.md)
-	$(PY) -m tools.scaleout $(ARGS)
+check: setup  ## the fast tier, under a minute: lint, format check, types, unit tests
+	bash ops/check.sh
+
+lint: setup
+	.venv/bin/ruff check . && .venv/bin/ruff format --check .
+
+types: setup
+	.venv/bin/mypy
+
+scaleout: setup  ## PostgreSQL, Redis, 2 Rasa servers, 1 action server behind nginx (docs/guides/scale-out.md)
+	$(PY) -m ops.scaleout $(ARGS)
 
 setup:
-	@bash tools/setup.sh
+	@bash ops/setup.sh
 
 train: setup
-	$(PY) -m tools.train
+	$(PY) -m ml.train
 
 shell: setup  ## chat in the terminal (needs `make run` in another terminal for custom actions)
-	$(RASA) shell --model "$$($(PY) -m tools.train --print-path)" --endpoints endpoints.yml
+	$(RASA) shell --model "$$($(PY) -m ml.train --print-path)" --endpoints endpoints.yml
 
-eval: setup  ## held-out accuracy and cross-validation, written to docs/nlu-evaluation.md
-	$(PY) -m tools.evaluate $(ARGS)
+eval: setup  ## held-out accuracy and cross-validation, written to docs/reports/nlu-evaluation.md
+	$(PY) -m ml.evaluate $(ARGS)
 
-bench: setup  ## quality vs peers, load, training time -> docs/benchmarks.md (ARGS="--smoke", "--only load", "--profile")
-	$(PY) -m tools.bench $(ARGS)
+bench: setup  ## quality vs peers, load, training time -> docs/reports/benchmarks.md (ARGS="--smoke", "--only load", "--profile")
+	$(PY) -m bench $(ARGS)
 
-soak: setup  ## 50 visitors for 10 minutes on one server: errors, lost events, memory -> docs/benchmarks/soak.md
-	$(PY) -m tools.bench --only soak $(ARGS)
+soak: setup  ## 50 visitors for 10 minutes on one server: errors, lost events, memory -> docs/reports/benchmarks/soak.md
+	$(PY) -m bench --only soak $(ARGS)
 
 lock:  ## re-pin requirements.lock from requirements.in (needs network access to PyPI)
 	rm -rf .venv-lock && python3.10 -m venv .venv-lock

@@ -8,11 +8,15 @@ from rasa_sdk.events import ActiveLoop, EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.booking import clear_form_slots
-from actions.storage import StorageError, get_storage
+from clinic_core.contract import (
+    CRISIS_FLAGGED_SLOT,
+    CRISIS_FOLLOWUP_RESPONSE,
+    DETECTION_KEY,
+    FLAG_CRISIS_ACTION,
+)
+from clinic_core.storage import StorageError, get_storage
 
 logger = logging.getLogger(__name__)
-
-DETECTION_KEY = "crisis_detection"  # set by clinic_nlu.crisis_guard in the parse result
 
 
 class ActionFlagCrisis(Action):
@@ -23,7 +27,7 @@ class ActionFlagCrisis(Action):
     """
 
     def name(self) -> Text:
-        return "action_flag_crisis"
+        return FLAG_CRISIS_ACTION
 
     async def run(
         self,
@@ -36,10 +40,9 @@ class ActionFlagCrisis(Action):
             get_storage().flag_conversation(tracker.sender_id, layer)
         except StorageError as error:
             logger.error("Could not record the crisis flag for %s: %s", tracker.sender_id, error)
-        dispatcher.utter_message(response="utter_crisis_followup")
-        events: List[EventType] = [SlotSet("crisis_flagged", True)]
+        dispatcher.utter_message(response=CRISIS_FOLLOWUP_RESPONSE)
+        events: List[EventType] = [SlotSet(CRISIS_FLAGGED_SLOT, True)]
         if tracker.active_loop_name:
             events.append(ActiveLoop(None))
         events.extend([SlotSet("requested_slot", None), *clear_form_slots()])
         return events
-

@@ -6,7 +6,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActionExecuted, EventType, SessionStarted, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.settings import load_clinic
+from clinic_core.settings import load_clinic
 
 
 class ActionSessionStart(Action):
@@ -28,9 +28,7 @@ class ActionSessionStart(Action):
     ) -> List[EventType]:
         events: List[EventType] = [SessionStarted()]
         events.extend(_carried_over_slots(tracker, domain))
-        events.extend(
-            SlotSet(name, value) for name, value in load_clinic().as_slots().items()
-        )
+        events.extend(SlotSet(name, value) for name, value in load_clinic().as_slots().items())
         events.append(ActionExecuted("action_listen"))
         return events
 

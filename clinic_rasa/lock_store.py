@@ -11,7 +11,7 @@ Rasa 3.6's `redis` lock store has two flaws that matter once a server can crash:
   servers can overwrite each other's tickets. Here every change is one Redis transaction
   (WATCH/MULTI), retried if another server changed the lock in between.
 
-Use it with LOCK_STORE_TYPE=clinic_rasa.lock_store.RedisTicketLockStore (tools/scaleout.py
+Use it with LOCK_STORE_TYPE=clinic_rasa.lock_store.RedisTicketLockStore (ops/scaleout.py
 does); LOCK_STORE_HOST and LOCK_STORE_PORT work as for `redis`.
 """
 
@@ -35,10 +35,12 @@ class RedisTicketLockStore(RedisLockStore):
 
     def __init__(self, endpoint_config: EndpointConfig) -> None:
         options = endpoint_config.kwargs
-        super().__init__(host=endpoint_config.url or "localhost",
-                         port=int(options.get("port") or 6379),
-                         db=int(options.get("db") or 1),
-                         password=options.get("password") or None)
+        super().__init__(
+            host=endpoint_config.url or "localhost",
+            port=int(options.get("port") or 6379),
+            db=int(options.get("db") or 1),
+            password=options.get("password") or None,
+        )
 
     def _change(self, conversation_id: Text, change: Callable[[TicketLock], T]) -> T:
         """Apply `change` to the stored lock in one transaction; an emptied lock is deleted."""
@@ -50,8 +52,11 @@ class RedisTicketLockStore(RedisLockStore):
                 try:
                     pipe.watch(key)
                     raw = pipe.get(key)
-                    lock = (TicketLock.from_dict(json.loads(raw)) if raw
-                            else TicketLock(conversation_id))
+                    lock = (
+                        TicketLock.from_dict(json.loads(raw))
+                        if raw
+                        else TicketLock(conversation_id)
+                    )
                     result = change(lock)
                     pipe.multi()
                     if lock.tickets:
@@ -69,8 +74,9 @@ class RedisTicketLockStore(RedisLockStore):
         except Exception as error:  # noqa: BLE001 - Rasa expects a LockError
             raise LockError(f"Error while acquiring lock. Error:\n{error}") from error
 
-    async def _acquire_lock(self, conversation_id: Text, ticket: int,
-                            wait_time_in_seconds: float) -> TicketLock:
+    async def _acquire_lock(
+        self, conversation_id: Text, ticket: int, wait_time_in_seconds: float
+    ) -> TicketLock:
         while True:
             lock = self._change(conversation_id, lambda lock: _keep_waiting(lock, ticket))
             if not lock.is_locked(ticket):
@@ -94,8 +100,9 @@ def _keep_waiting(lock: TicketLock, ticket: int, lifetime: Optional[float] = Non
     expires = time.time() + (lifetime or LOCK_LIFETIME)
     own = next((t for t in lock.tickets if t.number == ticket), None)
     if own is None:  # expired before this poll (a stalled event loop): queue again in order
-        lock.tickets = deque(sorted([*lock.tickets, Ticket(ticket, expires)],
-                                    key=lambda t: t.number))
+        lock.tickets = deque(
+            sorted([*lock.tickets, Ticket(ticket, expires)], key=lambda t: t.number)
+        )
     elif lock.tickets[0].number != ticket:  # still waiting: renew; the holder's is not renewed
         own.expires = expires
     return lock

@@ -10,10 +10,23 @@ from typing import Dict, Iterator, List
 
 import pytest
 
-from actions.settings import PROJECT_ROOT, load_settings
-from tools import stack, train
+from clinic_core.settings import PROJECT_ROOT, load_settings
+from ml import train
+from ops import stack
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+
+# Each top-level test folder is a tier with a marker of the same name (pyproject.toml), so any
+# tier runs alone: `pytest -m unit` (what `make check` runs), `pytest -m "not scaleout"`, ...
+TIERS = ("unit", "integration", "e2e", "scaleout", "bench")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: List[pytest.Item]) -> None:
+    tests_dir = Path(__file__).parent
+    for item in items:
+        tier = Path(str(item.fspath)).relative_to(tests_dir).parts[0]
+        if tier in TIERS:
+            item.add_marker(getattr(pytest.mark, tier))
 
 
 def free_port() -> int:
@@ -64,14 +77,13 @@ class Conversation:
         self.agent, self.loop, self.sender_id = agent, loop, sender_id
 
     def say(self, text: str) -> List[dict]:
-        return self.loop.run_until_complete(
-            self.agent.handle_text(text, sender_id=self.sender_id)
-        ) or []
+        return (
+            self.loop.run_until_complete(self.agent.handle_text(text, sender_id=self.sender_id))
+            or []
+        )
 
     def tracker(self):
-        return self.loop.run_until_complete(
-            self.agent.processor.get_tracker(self.sender_id)
-        )
+        return self.loop.run_until_complete(self.agent.processor.get_tracker(self.sender_id))
 
 
 @pytest.fixture(scope="session")

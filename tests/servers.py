@@ -7,9 +7,9 @@ from typing import Dict, Iterator, List, Optional
 
 import requests
 
-from actions.settings import Settings, load_settings
+from clinic_core.settings import Settings, load_settings
+from ops import stack
 from tests.conftest import free_port, start_services
-from tools import stack
 
 TOKEN = "test-token"
 WEB_ORIGIN = "http://localhost:18080"
@@ -18,8 +18,9 @@ WEB_ORIGIN = "http://localhost:18080"
 class Deployment:
     """The servers under test and small helpers to talk to them."""
 
-    def __init__(self, settings: Settings, services: Dict[str, stack.Service],
-                 env: Dict[str, str]) -> None:
+    def __init__(
+        self, settings: Settings, services: Dict[str, stack.Service], env: Dict[str, str]
+    ) -> None:
         self.settings, self.services, self.env = settings, services, env
         self.base = f"http://localhost:{settings.rasa_port}"
         self.webhook = f"{self.base}/webhooks/rest/webhook"
@@ -33,8 +34,9 @@ class Deployment:
         return " ".join(m.get("text", "") for m in response.json())
 
     def tracker(self, sender: str) -> dict:
-        response = requests.get(f"{self.base}/conversations/{sender}/tracker",
-                                params={"token": TOKEN}, timeout=30)
+        response = requests.get(
+            f"{self.base}/conversations/{sender}/tracker", params={"token": TOKEN}, timeout=30
+        )
         response.raise_for_status()
         return response.json()
 
@@ -47,14 +49,23 @@ class Deployment:
         start_services([self.services[name] for name in names], self.env)
 
 
-def deploy(data_dir: Path, model_path: Path, extra: Optional[Dict[str, str]] = None,
-           with_action_server: bool = True,
-           process_env: Optional[Dict[str, str]] = None) -> Iterator[Deployment]:
-    settings = load_settings({
-        "CLINIC_DATA_DIR": str(data_dir), "RASA_PORT": str(free_port()),
-        "ACTION_PORT": str(free_port()), "RASA_AUTH_TOKEN": TOKEN, "CORS_ORIGINS": WEB_ORIGIN,
-        **(extra or {}),
-    })
+def deploy(
+    data_dir: Path,
+    model_path: Path,
+    extra: Optional[Dict[str, str]] = None,
+    with_action_server: bool = True,
+    process_env: Optional[Dict[str, str]] = None,
+) -> Iterator[Deployment]:
+    settings = load_settings(
+        {
+            "CLINIC_DATA_DIR": str(data_dir),
+            "RASA_PORT": str(free_port()),
+            "ACTION_PORT": str(free_port()),
+            "RASA_AUTH_TOKEN": TOKEN,
+            "CORS_ORIGINS": WEB_ORIGIN,
+            **(extra or {}),
+        }
+    )
     env = {**stack.service_environment(settings), **(process_env or {})}
     services = {"rasa": stack.rasa_service(settings, model_path, TOKEN)}
     if with_action_server:

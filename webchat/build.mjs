@@ -1,5 +1,5 @@
 // Build the widget into dist/: one self-contained script (socket.io-client bundled in),
-// its stylesheet, and the demo clinic page. Run by tools/setup.sh (`npm run build`).
+// its stylesheet, and the demo clinic page. Run by ops/setup.sh (`npm run build`).
 import { build } from "esbuild";
 import { copyFile, mkdir, readdir, rm } from "node:fs/promises";
 import path from "node:path";

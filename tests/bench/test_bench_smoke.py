@@ -1,4 +1,4 @@
-"""`python -m tools.bench --smoke` end to end, so the benchmark cannot rot unnoticed.
+"""`python -m bench --smoke` end to end, so the benchmark cannot rot unnoticed.
 
 It starts the real stack on free ports (about a minute on 2 cores, mostly Rasa's
 start-up) and writes its report to a temporary directory, never to docs/.
@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
+from bench import profiling, report
 from tests.bench.conftest import run_bench
-from tools.bench import profiling, report
 
 
 @pytest.fixture(scope="module")
@@ -51,9 +51,11 @@ def test_load_levels_report_latency_throughput_and_memory(smoke_run):
 
 def test_report_and_plots_are_written_with_numbers(smoke_run):
     out, _, markdown = smoke_run
-    assert re.search(r"\| p95 latency, 1 visitor \| ≤ 50 ms \| \d+ ms \| (yes|\*\*no\*\*) \|", markdown)
+    assert re.search(
+        r"\| p95 latency, 1 visitor \| ≤ 50 ms \| \d+ ms \| (yes|\*\*no\*\*) \|", markdown
+    )
     assert re.search(r"\| project pipeline \| \d+/\d+ \(\d+%\) \| 0\.\d{3} \|", markdown)
-    assert "python -m tools.bench --smoke --profile" in markdown
+    assert "python -m bench --smoke --profile" in markdown
     assert re.search(r"Machine: \d+ cores", markdown)
     for plot in ("confusion-project.png", "latency.png"):
         assert (out / "benchmarks" / plot).read_bytes().startswith(b"\x89PNG")
@@ -75,12 +77,30 @@ def test_profile_summary_counts_own_and_total_samples(tmp_path: Path):
 
 
 def test_targets_table_says_which_targets_are_met():
-    results = {"load": {"cold_start_s": 45.0, "levels": [
-        {"servers": 1, "concurrency": 1, "p95_ms": 40.0, "messages_per_s": 20.0, "errors": 0,
-         "rasa_rss_mb": 1100.0},
-        {"servers": 1, "concurrency": 50, "p95_ms": 900.0, "messages_per_s": 60.0, "errors": 2,
-         "rasa_rss_mb": 1300.0},
-    ]}, "training": {"seconds": 80.0}}
+    results = {
+        "load": {
+            "cold_start_s": 45.0,
+            "levels": [
+                {
+                    "servers": 1,
+                    "concurrency": 1,
+                    "p95_ms": 40.0,
+                    "messages_per_s": 20.0,
+                    "errors": 0,
+                    "rasa_rss_mb": 1100.0,
+                },
+                {
+                    "servers": 1,
+                    "concurrency": 50,
+                    "p95_ms": 900.0,
+                    "messages_per_s": 60.0,
+                    "errors": 2,
+                    "rasa_rss_mb": 1300.0,
+                },
+            ],
+        },
+        "training": {"seconds": 80.0},
+    }
     rows = {line.split(" | ")[0].lstrip("| "): line for line in report.targets_table(results)}
     assert rows["p95 latency, 1 visitor"].endswith("| 40 ms | yes |")
     assert rows["p95 latency, 50 concurrent visitors (1 server)"].endswith("| 900 ms | **no** |")
@@ -91,8 +111,8 @@ def test_targets_table_says_which_targets_are_met():
 
 
 def test_a_selector_without_retrieval_intent_counts_for_the_predicted_faq():
-    from tools import evaluate
-    from tools.bench.peers import with_default_selector
+    from bench.peers import with_default_selector
+    from ml import evaluate
 
     default = {"response": {"intent_response_key": "faq/cost"}}
     parse = {"intent": {"name": "faq"}, "response_selector": {"default": default}}

@@ -1,7 +1,7 @@
-"""The soak test (tools/bench/soak.py) in its short CI version: 10 visitors for 20 s.
+"""The soak test (bench/soak.py) in its short CI version: 10 visitors for 20 s.
 
 It starts the real single-machine stack (about a minute on 2 cores, mostly Rasa's
-start-up) through `python -m tools.bench --only soak` and writes to a temporary
+start-up) through `python -m bench --only soak` and writes to a temporary
 directory, never to docs/. Memory growth is only reported, not asserted: 20 s
 says nothing about leaks, and targets are checked by the full run's numbers.
 """
@@ -12,8 +12,8 @@ import json
 
 import pytest
 
+from bench.soak import conversation_problems
 from tests.bench.conftest import run_bench
-from tools.bench.soak import conversation_problems
 
 VISITORS, SECONDS = 10, 20
 
@@ -21,8 +21,19 @@ VISITORS, SECONDS = 10, 20
 @pytest.fixture(scope="module")
 def short_soak(model_path, tmp_path_factory):
     out = tmp_path_factory.mktemp("soak-short")
-    run_bench(["--only", "soak", "--soak-visitors", str(VISITORS), "--soak-seconds", str(SECONDS),
-               "--out", str(out)], timeout_s=400)
+    run_bench(
+        [
+            "--only",
+            "soak",
+            "--soak-visitors",
+            str(VISITORS),
+            "--soak-seconds",
+            str(SECONDS),
+            "--out",
+            str(out),
+        ],
+        timeout_s=400,
+    )
     results_dir = out / "benchmarks"
     return results_dir, json.loads((results_dir / "soak.json").read_text())
 
@@ -48,7 +59,8 @@ def test_latency_and_memory_are_recorded_over_time(short_soak):
     assert len(memory["samples"]) >= 4
     assert memory["rasa_warm_mb"] > 100 and memory["action_warm_mb"] > 10  # real processes
     assert memory["rasa_growth"] == pytest.approx(
-        (memory["rasa_end_mb"] - memory["rasa_warm_mb"]) / memory["rasa_warm_mb"])
+        (memory["rasa_end_mb"] - memory["rasa_warm_mb"]) / memory["rasa_warm_mb"]
+    )
 
 
 def test_report_and_plot_are_written(short_soak):
@@ -66,20 +78,43 @@ def _events(*pairs: tuple) -> list:
 
 
 def test_a_stored_conversation_matching_what_was_sent_has_no_problems():
-    events = [{"event": "session_started"}, *_events(("user", "hi"), ("bot", "Hello"),
-                                                     ("bot", "How can I help?"), ("user", "bye"),
-                                                     ("bot", "Goodbye"))]
+    events = [
+        {"event": "session_started"},
+        *_events(
+            ("user", "hi"),
+            ("bot", "Hello"),
+            ("bot", "How can I help?"),
+            ("user", "bye"),
+            ("bot", "Goodbye"),
+        ),
+    ]
     assert conversation_problems(["hi", "bye"], events) == []
 
 
-@pytest.mark.parametrize("stored, wanted", [
-    (_events(("user", "hi"), ("bot", "Hello")), "lost ['bye']"),
-    (_events(("user", "hi"), ("bot", "Hello"), ("user", "hi"), ("bot", "Hello"), ("user", "bye"),
-             ("bot", "Goodbye")), "duplicated/unexpected ['hi']"),
-    (_events(("user", "bye"), ("bot", "Goodbye"), ("user", "hi"), ("bot", "Hello")),
-     "order differs"),
-    (_events(("user", "hi"), ("user", "bye"), ("bot", "Goodbye")),
-     "1 of 2 user messages got no bot reply"),
-])
+@pytest.mark.parametrize(
+    "stored, wanted",
+    [
+        (_events(("user", "hi"), ("bot", "Hello")), "lost ['bye']"),
+        (
+            _events(
+                ("user", "hi"),
+                ("bot", "Hello"),
+                ("user", "hi"),
+                ("bot", "Hello"),
+                ("user", "bye"),
+                ("bot", "Goodbye"),
+            ),
+            "duplicated/unexpected ['hi']",
+        ),
+        (
+            _events(("user", "bye"), ("bot", "Goodbye"), ("user", "hi"), ("bot", "Hello")),
+            "order differs",
+        ),
+        (
+            _events(("user", "hi"), ("user", "bye"), ("bot", "Goodbye")),
+            "1 of 2 user messages got no bot reply",
+        ),
+    ],
+)
 def test_lost_duplicated_reordered_or_unanswered_messages_are_reported(stored, wanted):
     assert any(wanted in problem for problem in conversation_problems(["hi", "bye"], stored))

@@ -1,7 +1,7 @@
 """The real stack (action server, Rasa server, web chat) and Debian's Chromium, for browser tests.
 
 The stack starts once for the module on free ports with its own data directory, like
-tests/integration/test_restart.py. Chromium is /usr/bin/chromium from Debian (tools/test.sh
+tests/integration/test_restart.py. Chromium is /usr/bin/chromium from Debian (ops/test.sh
 installs it); Playwright only drives it, no browser is downloaded. Screenshots go to
 var/test-artifacts/webchat/.
 """
@@ -17,13 +17,20 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from actions.settings import PROJECT_ROOT, Settings, load_settings
+from clinic_core.settings import PROJECT_ROOT, Settings, load_settings
+from ops import stack
 from tests.conftest import free_port, start_services
-from tools import stack
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 ARTIFACTS = PROJECT_ROOT / "var" / "test-artifacts" / "webchat"
 TOKEN = "e2e-test-token"
 LOCAL_HOSTS = {"localhost", "127.0.0.1", "[::1]", "::1"}
@@ -49,14 +56,16 @@ def web_stack(tmp_path_factory, model_path) -> Iterator[WebStack]:
     if not (PROJECT_ROOT / "webchat" / "dist" / "widget.js").is_file():
         pytest.fail("The web chat is not built: run `make setup` (npm ci + build in webchat/).")
     web_port = free_port()
-    settings = load_settings({
-        "CLINIC_DATA_DIR": str(tmp_path_factory.mktemp("webchat-stack")),
-        "RASA_PORT": str(free_port()),
-        "ACTION_PORT": str(free_port()),
-        "WEB_PORT": str(web_port),
-        "CORS_ORIGINS": f"http://localhost:{web_port}",
-        "RASA_AUTH_TOKEN": TOKEN,
-    })
+    settings = load_settings(
+        {
+            "CLINIC_DATA_DIR": str(tmp_path_factory.mktemp("webchat-stack")),
+            "RASA_PORT": str(free_port()),
+            "ACTION_PORT": str(free_port()),
+            "WEB_PORT": str(web_port),
+            "CORS_ORIGINS": f"http://localhost:{web_port}",
+            "RASA_AUTH_TOKEN": TOKEN,
+        }
+    )
     env = stack.service_environment(settings)
     services = {s.name: s for s in stack.build_services(settings, model_path, TOKEN)}
     start_services(list(services.values()), env)
@@ -70,7 +79,7 @@ def web_stack(tmp_path_factory, model_path) -> Iterator[WebStack]:
 @pytest.fixture(scope="package")
 def browser() -> Iterator["object"]:
     if not Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} is missing: `apt-get install chromium` (tools/test.sh does it).")
+        pytest.fail(f"{CHROMIUM} is missing: `apt-get install chromium` (ops/test.sh does it).")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
@@ -88,8 +97,11 @@ class PageWatch:
     dialogs: List[str] = field(default_factory=list)
 
     def third_party_requests(self) -> List[str]:
-        return [url for url in self.requests
-                if not url.startswith("data:") and urlsplit(url).hostname not in LOCAL_HOSTS]
+        return [
+            url
+            for url in self.requests
+            if not url.startswith("data:") and urlsplit(url).hostname not in LOCAL_HOSTS
+        ]
 
 
 def new_page(browser, width: int = 1280, height: int = 800):
@@ -98,7 +110,9 @@ def new_page(browser, width: int = 1280, height: int = 800):
     page = context.new_page()
     watch = PageWatch()
     page.on("request", lambda request: watch.requests.append(request.url))
-    page.on("console", lambda message: message.type == "error" and watch.errors.append(message.text))
+    page.on(
+        "console", lambda message: message.type == "error" and watch.errors.append(message.text)
+    )
     page.on("pageerror", lambda error: watch.errors.append(str(error)))
 
     def on_dialog(dialog):

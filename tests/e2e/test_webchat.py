@@ -55,8 +55,11 @@ def user_turns(stack, session_id, expected, timeout_s=10.0):
     """What the tracker store has for the conversation (Rasa saves just after replying)."""
     deadline = time.monotonic() + timeout_s
     while True:
-        tracker = requests.get(f"{stack.rasa_url}/conversations/{session_id}/tracker",
-                               params={"token": TOKEN}, timeout=10).json()
+        tracker = requests.get(
+            f"{stack.rasa_url}/conversations/{session_id}/tracker",
+            params={"token": TOKEN},
+            timeout=10,
+        ).json()
         said = [e["text"] for e in tracker["events"] if e["event"] == "user"]
         if said == expected or time.monotonic() > deadline:
             return said
@@ -68,15 +71,19 @@ def test_page_is_served_with_a_strict_policy_and_the_safety_notices(web_stack, d
     response = page.goto(web_stack.page_url)
     policy = response.headers["content-security-policy"]
     assert "default-src 'none'" in policy and "script-src 'self'" in policy
-    assert f"connect-src 'self' {web_stack.rasa_url} ws://localhost:{web_stack.settings.rasa_port}" in policy
+    assert (
+        f"connect-src 'self' {web_stack.rasa_url} ws://localhost:{web_stack.settings.rasa_port}"
+        in policy
+    )
     assert response.headers["x-content-type-options"] == "nosniff"
 
     chat = Chat(page)
     expect(page.get_by_text("In an emergency call 911 or 988.").first).to_be_visible()
     chat.open()
     expect(chat.panel.get_by_text("In an emergency call 911 or 988.")).to_be_visible()
-    expect(chat.panel.get_by_text("Automated assistant: general information only, not medical advice."))\
-        .to_be_visible()
+    expect(
+        chat.panel.get_by_text("Automated assistant: general information only, not medical advice.")
+    ).to_be_visible()
     expect(chat.panel.get_by_role("link", name="911")).to_have_attribute("href", "tel:911")
     expect(chat.page.get_by_role("button", name="Close chat").first).to_be_visible()
 
@@ -89,9 +96,13 @@ def test_page_is_served_with_a_strict_policy_and_the_safety_notices(web_stack, d
     expect(chat.panel).to_be_visible()
     expect(chat.input).to_be_focused()
     # Visible focus: the focused control has an outline.
-    assert page.evaluate(
-        "() => { const r = document.querySelector('#clinic-chat-widget').shadowRoot;"
-        " return getComputedStyle(r.activeElement).outlineStyle; }") == "solid"
+    assert (
+        page.evaluate(
+            "() => { const r = document.querySelector('#clinic-chat-widget').shadowRoot;"
+            " return getComputedStyle(r.activeElement).outlineStyle; }"
+        )
+        == "solid"
+    )
 
     assert watch.third_party_requests() == []
     assert watch.errors == []
@@ -129,12 +140,16 @@ def test_quick_replies_links_and_reload_keep_the_conversation(web_stack, desktop
     expect(book).to_have_attribute("href", re.compile(r"^https://"))
     expect(book).to_have_attribute("target", "_blank")
     expect(book).to_have_attribute("rel", "noopener noreferrer")
-    expect(offer.get_by_role("link", name="Call us")).to_have_attribute("href", re.compile(r"^tel:\+?\d+$"))
+    expect(offer.get_by_role("link", name="Call us")).to_have_attribute(
+        "href", re.compile(r"^tel:\+?\d+$")
+    )
     # The URL in the answer's text is a real link too, built from text nodes.
     expect(offer.locator(".kc-text a").first).to_have_attribute("href", re.compile(r"^https://"))
 
     offer.get_by_role("button", name="Request a call back").click()
-    expect(chat.user_bubbles().last).to_have_text("Request a call back")  # the title, not the payload
+    expect(chat.user_bubbles().last).to_have_text(
+        "Request a call back"
+    )  # the title, not the payload
     chat.bot_says("first name")
     # Answered quick replies are gone; links stay.
     expect(offer.get_by_role("button", name="Request a call back")).to_have_count(0)
@@ -145,7 +160,9 @@ def test_quick_replies_links_and_reload_keep_the_conversation(web_stack, desktop
     chat = Chat(page)
     expect(chat.panel).to_be_visible()  # it was open before the reload
     expect(page.get_by_text("Earlier in this conversation")).to_be_visible()
-    expect(chat.user_bubbles()).to_have_text(["I want to book a consultation", "Request a call back"])
+    expect(chat.user_bubbles()).to_have_text(
+        ["I want to book a consultation", "Request a call back"]
+    )
     expect(chat.log.locator(".kc-from-bot").filter(has_text="first name")).to_be_visible()
     assert chat.session_id() == session_id
 
@@ -165,19 +182,29 @@ def test_markup_in_messages_is_shown_as_text(web_stack, desktop):
     chat.open()
     chat.say(XSS)
     expect(chat.user_bubbles().last).to_have_text(XSS)
-    expect(page.locator(".kc-from-bot").nth(1)).to_be_visible(timeout=BOT_TIMEOUT)  # the bot answered
+    expect(page.locator(".kc-from-bot").nth(1)).to_be_visible(
+        timeout=BOT_TIMEOUT
+    )  # the bot answered
 
     page.reload()
     expect(Chat(page).user_bubbles().first).to_have_text(XSS)  # from the tracker store, still text
     assert page.locator("img").count() == 0
-    assert page.evaluate("document.querySelector('#clinic-chat-widget').shadowRoot"
-                         ".querySelectorAll('img, script, iframe').length") == 0
+    assert (
+        page.evaluate(
+            "document.querySelector('#clinic-chat-widget').shadowRoot"
+            ".querySelectorAll('img, script, iframe').length"
+        )
+        == 0
+    )
     assert watch.dialogs == []
     assert watch.errors == []
 
 
 def test_screenshots_at_desktop_and_phone_widths(web_stack, browser):
-    for width, height, name in [(1280, 800, "webchat-desktop.png"), (360, 740, "webchat-360px.png")]:
+    for width, height, name in [
+        (1280, 800, "webchat-desktop.png"),
+        (360, 740, "webchat-360px.png"),
+    ]:
         context, page, watch = new_page(browser, width, height)
         try:
             page.goto(web_stack.page_url)
@@ -186,7 +213,9 @@ def test_screenshots_at_desktop_and_phone_widths(web_stack, browser):
             chat.say("how quickly does ketamine work?")
             chat.bot_says("same day")
             chat.say("I want to book a consultation")
-            expect(page.get_by_role("button", name="Request a call back")).to_be_visible(timeout=BOT_TIMEOUT)
+            expect(page.get_by_role("button", name="Request a call back")).to_be_visible(
+                timeout=BOT_TIMEOUT
+            )
             panel = chat.panel.bounding_box()
             assert panel["x"] >= 0 and panel["x"] + panel["width"] <= width
             # Nothing sticks out sideways at 360 px.

@@ -9,12 +9,19 @@ import subprocess
 
 import pytest
 
-from actions.settings import PROJECT_ROOT
-from tools.webserver import content_security_policy, parse_origins, visible_messages
+from clinic_core.settings import PROJECT_ROOT, parse_origins
+from webchat.server import content_security_policy, visible_messages
 
-OFFER = {"event": "bot", "text": "The first step is a consultation.\n\nYou can book online.",
-         "data": {"buttons": [{"title": "Book online", "payload": "https://clinic.example.com/book"},
-                              {"title": "Request a call back", "payload": "/request_callback"}]}}
+OFFER = {
+    "event": "bot",
+    "text": "The first step is a consultation.\n\nYou can book online.",
+    "data": {
+        "buttons": [
+            {"title": "Book online", "payload": "https://clinic.example.com/book"},
+            {"title": "Request a call back", "payload": "/request_callback"},
+        ]
+    },
+}
 
 
 def test_history_shows_what_the_visitor_saw():
@@ -49,7 +56,9 @@ def test_policy_allows_only_this_server_and_the_rasa_server():
     assert "connect-src 'self' https://bot.clinic.example wss://bot.clinic.example" in policy
     assert "font-src 'none'" in policy and "frame-ancestors 'none'" in policy
     assert parse_origins("http://localhost:8080, https://clinic.example/") == [
-        "http://localhost:8080", "https://clinic.example"]
+        "http://localhost:8080",
+        "https://clinic.example",
+    ]
 
 
 CASES = """
@@ -78,17 +87,28 @@ console.log(JSON.stringify(out));
 
 @pytest.mark.skipif(shutil.which("node") is None, reason="Node.js is needed (make setup checks it)")
 def test_widget_links_only_http_urls_and_classifies_buttons():
-    result = subprocess.run(["node", "--input-type=module", "-e", CASES], cwd=PROJECT_ROOT,
-                            capture_output=True, text=True, timeout=30, check=True)
+    result = subprocess.run(
+        ["node", "--input-type=module", "-e", CASES],
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=30,
+        check=True,
+    )
     out = json.loads(result.stdout)
     assert out["sentence"] == [
         {"type": "text", "text": "Book at "},
-        {"type": "link", "text": "https://clinic.example.com/book-consultation",
-         "href": "https://clinic.example.com/book-consultation"},
+        {
+            "type": "link",
+            "text": "https://clinic.example.com/book-consultation",
+            "href": "https://clinic.example.com/book-consultation",
+        },
         {"type": "text", "text": ", or call."},
     ]
     assert [p["href"] for p in out["paren"] if p["type"] == "link"] == [
-        "https://example.org/a_(b)", "https://example.org/x"]
+        "https://example.org/a_(b)",
+        "https://example.org/x",
+    ]
     assert all(p["type"] == "text" for p in out["schemes"] + out["markup"])
     assert [(b["kind"], b.get("href") or b.get("payload")) for b in out["buttons"]] == [
         ("link", "https://clinic.example.com/book"),

@@ -2,7 +2,7 @@
 
 import pytest
 
-from actions.storage import get_storage
+from clinic_core.storage import get_storage
 from tests.servers import deploy
 
 
@@ -42,5 +42,6 @@ def test_confirmed_request_is_in_the_database_after_the_action_server_restarts(d
 
     saved = get_storage(settings.database_url).list_bookings()
     assert [(b["reference"], b["first_name"], b["contact"]) for b in saved] == [
-        (reference, "Priya", "priya@example.org")]
+        (reference, "Priya", "priya@example.org")
+    ]
     assert "same day" in bot.say("visitor-8", "how quickly does ketamine work?")

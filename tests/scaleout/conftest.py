@@ -19,9 +19,9 @@ import pytest
 import requests
 import yaml
 
-from actions.settings import PROJECT_ROOT, load_clinic, load_settings
+from clinic_core.settings import PROJECT_ROOT, load_clinic, load_settings
+from ops import scaleout
 from tests.conftest import free_port
-from tools import scaleout
 
 TOKEN = "scaleout-test-token"
 ARTIFACTS = PROJECT_ROOT / "var" / "test-artifacts" / "scaleout"
@@ -32,8 +32,10 @@ REQUEST_TIMEOUT_S = 120
 
 def pytest_configure(config):
     config.addinivalue_line(
-        "markers", "scaleout: starts PostgreSQL, Redis, nginx and two Rasa servers "
-                   "(select with -m scaleout, skip with -m 'not scaleout')")
+        "markers",
+        "scaleout: starts PostgreSQL, Redis, nginx and two Rasa servers "
+        "(select with -m scaleout, skip with -m 'not scaleout')",
+    )
 
 
 @pytest.fixture(scope="session")
@@ -41,13 +43,20 @@ def deployment(model_path) -> Iterator[scaleout.ScaleOut]:
     run_dir = Path(tempfile.mkdtemp(prefix="clinic-scaleout-"))
     run_dir.chmod(0o755)
     layout = scaleout.Layout(
-        run_dir=run_dir, postgres_dir=run_dir / "postgres",
-        proxy_port=free_port(), actions_proxy_port=free_port(),
-        postgres_port=free_port(), redis_port=free_port(),
-        rasa_ports=[free_port(), free_port()], action_ports=[free_port()],
+        run_dir=run_dir,
+        postgres_dir=run_dir / "postgres",
+        proxy_port=free_port(),
+        actions_proxy_port=free_port(),
+        postgres_port=free_port(),
+        redis_port=free_port(),
+        rasa_ports=[free_port(), free_port()],
+        action_ports=[free_port()],
     )
-    base_env = {"CLINIC_DATA_DIR": str(run_dir), "RASA_AUTH_TOKEN": TOKEN,
-                "TICKET_LOCK_LIFETIME": LOCK_LIFETIME_S}
+    base_env = {
+        "CLINIC_DATA_DIR": str(run_dir),
+        "RASA_AUTH_TOKEN": TOKEN,
+        "TICKET_LOCK_LIFETIME": LOCK_LIFETIME_S,
+    }
     setup = scaleout.ScaleOut(layout=layout, token=TOKEN, model=model_path, base_env=base_env)
     try:
         setup.start()
@@ -73,8 +82,9 @@ def _responses() -> Dict[str, List[str]]:
     responses = dict(yaml.safe_load((PROJECT_ROOT / "domain.yml").read_text())["responses"])
     for path in sorted((PROJECT_ROOT / "data" / "faq").glob("*.yml")):
         responses.update(yaml.safe_load(path.read_text()).get("responses") or {})
-    return {name: [v["text"] for v in variants if "text" in v]
-            for name, variants in responses.items()}
+    return {
+        name: [v["text"] for v in variants if "text" in v] for name, variants in responses.items()
+    }
 
 
 def faq_question(topic: str) -> str:
@@ -101,16 +111,21 @@ class Expectations:
 
     def texts(self, turn: Turn) -> List[str]:
         slots: Mapping[str, str] = {**self.clinic_slots, **dict(turn.slots)}
-        return [re.sub(r"\{(\w+)\}", lambda m: str(slots.get(m.group(1), m.group(0))), text)
-                for text in self.responses[turn.response]]
+        return [
+            re.sub(r"\{(\w+)\}", lambda m: str(slots.get(m.group(1), m.group(0))), text)
+            for text in self.responses[turn.response]
+        ]
 
     def check(self, turn: Turn, replies: List[dict]) -> None:
         first = replies[0].get("text", "") if replies else ""
         if turn.response:
             assert first in self.texts(turn), (
-                f"{turn.message!r} should get {turn.response}, got {first!r}")
+                f"{turn.message!r} should get {turn.response}, got {first!r}"
+            )
         if turn.contains:
-            assert turn.contains in first, f"{turn.message!r} should get {turn.contains!r}, got {first!r}"
+            assert turn.contains in first, (
+                f"{turn.message!r} should get {turn.contains!r}, got {first!r}"
+            )
 
 
 @pytest.fixture(scope="session")
@@ -122,25 +137,32 @@ def expect() -> Expectations:
 
 
 def say(base_url: str, sender: str, text: str) -> List[dict]:
-    response = requests.post(f"{base_url}/webhooks/rest/webhook",
-                             json={"sender": sender, "message": text}, timeout=REQUEST_TIMEOUT_S)
+    response = requests.post(
+        f"{base_url}/webhooks/rest/webhook",
+        json={"sender": sender, "message": text},
+        timeout=REQUEST_TIMEOUT_S,
+    )
     response.raise_for_status()
     return response.json()
 
 
 def tracker(base_url: str, sender: str) -> dict:
-    response = requests.get(f"{base_url}/conversations/{sender}/tracker",
-                            params={"token": TOKEN}, timeout=REQUEST_TIMEOUT_S)
+    response = requests.get(
+        f"{base_url}/conversations/{sender}/tracker",
+        params={"token": TOKEN},
+        timeout=REQUEST_TIMEOUT_S,
+    )
     response.raise_for_status()
     return response.json()
 
 
 def said_and_answered(events: List[dict]) -> Tuple[List[str], List[Optional[str]]]:
     """The visitor's messages and the bot's messages, in the order the tracker keeps them."""
-    return ([e["text"] for e in events if e["event"] == "user"],
-            [e.get("text") for e in events if e["event"] == "bot"])
+    return (
+        [e["text"] for e in events if e["event"] == "user"],
+        [e.get("text") for e in events if e["event"] == "bot"],
+    )
 
 
 def database_url(setup: scaleout.ScaleOut) -> str:
     return setup.environment["CLINIC_DB_URL"]
-

@@ -11,11 +11,11 @@ from pathlib import Path
 from typing import Iterator, List
 
 import pytest
+from rasa.utils.endpoints import EndpointConfig
 
 from clinic_rasa.lock_store import RedisTicketLockStore
-from rasa.utils.endpoints import EndpointConfig
+from ops import scaleout
 from tests.conftest import free_port, start_services
-from tools import scaleout
 
 pytestmark = pytest.mark.scaleout
 
@@ -24,9 +24,16 @@ pytestmark = pytest.mark.scaleout
 def redis_port() -> Iterator[int]:
     scaleout.ensure_packages()
     run_dir = Path(tempfile.mkdtemp(prefix="clinic-redis-"))
-    layout = scaleout.Layout(run_dir=run_dir, postgres_dir=run_dir, proxy_port=0,
-                             actions_proxy_port=0, postgres_port=0, redis_port=free_port(),
-                             rasa_ports=[], action_ports=[])
+    layout = scaleout.Layout(
+        run_dir=run_dir,
+        postgres_dir=run_dir,
+        proxy_port=0,
+        actions_proxy_port=0,
+        postgres_port=0,
+        redis_port=free_port(),
+        rasa_ports=[],
+        action_ports=[],
+    )
     service = scaleout.redis_service(layout)
     start_services([service], {})
     try:
@@ -37,8 +44,11 @@ def redis_port() -> Iterator[int]:
 
 def store(port: int) -> RedisTicketLockStore:
     """A store as a Rasa server creates it from endpoints.yml."""
-    return RedisTicketLockStore(EndpointConfig(url="127.0.0.1", port=str(port),
-                                               type="clinic_rasa.lock_store.RedisTicketLockStore"))
+    return RedisTicketLockStore(
+        EndpointConfig(
+            url="127.0.0.1", port=str(port), type="clinic_rasa.lock_store.RedisTicketLockStore"
+        )
+    )
 
 
 def test_a_message_behind_a_crashed_server_is_served_once_that_servers_ticket_expires(redis_port):

@@ -20,9 +20,16 @@ from typing import Dict, List, Tuple
 
 import pytest
 
-from actions.storage import get_storage
-from tests.scaleout.conftest import (REQUEST_TIMEOUT_S, Turn, database_url, faq_question,
-                                     said_and_answered, say, tracker)
+from clinic_core.storage import get_storage
+from tests.scaleout.conftest import (
+    REQUEST_TIMEOUT_S,
+    Turn,
+    database_url,
+    faq_question,
+    said_and_answered,
+    say,
+    tracker,
+)
 
 pytestmark = pytest.mark.scaleout
 
@@ -37,8 +44,11 @@ def booking(name: str, contact: str, stored_contact: str) -> List[Turn]:
         Turn("could someone call me back please", response="utter_ask_callback_first_name"),
         Turn(name, response="utter_ask_callback_contact", slots=(("callback_first_name", name),)),
         Turn(contact, response="utter_ask_callback_times"),
-        Turn("weekday mornings", response="utter_ask_callback_consent",
-             slots=(("callback_contact", stored_contact),)),
+        Turn(
+            "weekday mornings",
+            response="utter_ask_callback_consent",
+            slots=(("callback_contact", stored_contact),),
+        ),
         Turn("yes", contains=CONFIRMATION),
     ]
 
@@ -58,13 +68,17 @@ def started_then_cancelled() -> List[Turn]:
         Turn("hello", response="utter_greet"),
         Turn(faq_question("how_fast"), response="utter_faq/how_fast"),
         Turn("could someone call me back please", response="utter_ask_callback_first_name"),
-        Turn("Alex", response="utter_ask_callback_contact", slots=(("callback_first_name", "Alex"),)),
+        Turn(
+            "Alex", response="utter_ask_callback_contact", slots=(("callback_first_name", "Alex"),)
+        ),
         Turn("never mind", contains="Okay, I've stopped and nothing was saved"),
         Turn(faq_question("side_effects"), response="utter_faq/side_effects"),
     ]
 
 
-def assert_recorded_once(base_url: str, sender: str, turns: List[Turn], replies: List[dict]) -> None:
+def assert_recorded_once(
+    base_url: str, sender: str, turns: List[Turn], replies: List[dict]
+) -> None:
     """The tracker holds every message sent and every reply given, once each and in order."""
     said, answered = said_and_answered(tracker(base_url, sender)["events"])
     assert said == [turn.message for turn in turns], f"visitor messages of {sender}"
@@ -84,8 +98,10 @@ def test_turns_alternating_between_servers_are_answered_and_recorded_once(deploy
     conversations: Dict[str, Tuple[List[Turn], List[str]]] = {
         f"direct-booking-{run}": (booking("Maria", "212 555 0147", "+12125550147"), servers),
         f"direct-questions-{run}": (questions(), servers[::-1]),
-        f"nginx-booking-{run}": (booking("Priya", "priya@example.org", "priya@example.org"),
-                                 [layout.proxy_url]),
+        f"nginx-booking-{run}": (
+            booking("Priya", "priya@example.org", "priya@example.org"),
+            [layout.proxy_url],
+        ),
         f"nginx-questions-{run}": (questions(), [layout.proxy_url]),
     }
     replies: Dict[str, List[dict]] = {sender: [] for sender in conversations}
@@ -100,11 +116,16 @@ def test_turns_alternating_between_servers_are_answered_and_recorded_once(deploy
         assert_recorded_once(servers[number % 2], sender, turns, replies[sender])
 
     bookings = get_storage(database_url(deployment)).list_bookings()
-    for sender, name, contact in [(f"direct-booking-{run}", "Maria", "+12125550147"),
-                                  (f"nginx-booking-{run}", "Priya", "priya@example.org")]:
+    for sender, name, contact in [
+        (f"direct-booking-{run}", "Maria", "+12125550147"),
+        (f"nginx-booking-{run}", "Priya", "priya@example.org"),
+    ]:
         reference = replies[sender][-1]["text"].split("reference ")[1].split()[0].rstrip(".")
-        saved = [(b["reference"], b["first_name"], b["contact"])
-                 for b in bookings if b["conversation_id"] == sender]
+        saved = [
+            (b["reference"], b["first_name"], b["contact"])
+            for b in bookings
+            if b["conversation_id"] == sender
+        ]
         assert saved == [(reference, name, contact)], f"exactly one booking for {sender}"
 
     # nginx spread its visitors' turns over both servers, without sticky sessions.
@@ -113,12 +134,21 @@ def test_turns_alternating_between_servers_are_answered_and_recorded_once(deploy
 
 
 # FAQs after which no booking is offered, so each answer is the same whatever came before.
-PLAIN_TOPICS = ["how_fast", "side_effects", "what_is_ketamine", "how_long_relief",
-                "what_is_trd", "session_experience", "how_ketamine_works", "preparation"]
+PLAIN_TOPICS = [
+    "how_fast",
+    "side_effects",
+    "what_is_ketamine",
+    "how_long_relief",
+    "what_is_trd",
+    "session_experience",
+    "how_ketamine_works",
+    "preparation",
+]
 
 
 def test_messages_arriving_at_both_servers_at_once_are_handled_one_after_the_other(
-        deployment, expect):
+    deployment, expect
+):
     """The Redis lock: a second message for a conversation waits while another server handles one."""
     servers = [deployment.layout.rasa_url(0), deployment.layout.rasa_url(1)]
     sender = f"double-{uuid.uuid4().hex[:8]}"
@@ -145,11 +175,14 @@ def test_messages_arriving_at_both_servers_at_once_are_handled_one_after_the_oth
     assert sorted(said) == sorted(turn.message for turn in turns), "each message exactly once"
     # Each message's replies directly follow it: turns were not interleaved.
     for message in said:
-        start = next(i for i, e in enumerate(events) if e["event"] == "user" and e["text"] == message)
-        following = [e for e in events[start + 1:]]
+        start = next(
+            i for i, e in enumerate(events) if e["event"] == "user" and e["text"] == message
+        )
+        following = [e for e in events[start + 1 :]]
         end = next((i for i, e in enumerate(following) if e["event"] == "user"), len(following))
         assert [e.get("text") for e in following[:end] if e["event"] == "bot"] == [
-            reply.get("text") for reply in replies[message]], f"replies to {message!r}"
+            reply.get("text") for reply in replies[message]
+        ], f"replies to {message!r}"
 
 
 def socketio_turns(proxy_url: str, session_id: str, messages: List[str]) -> List[List[dict]]:
@@ -162,8 +195,9 @@ def socketio_turns(proxy_url: str, session_id: str, messages: List[str]) -> List
         confirmed = asyncio.Event()
         client.on("session_confirm", lambda *_: confirmed.set())
         client.on("bot_uttered", received.put_nowait)
-        await client.connect(proxy_url, transports=["websocket"], socketio_path="socket.io",
-                             wait_timeout=30)
+        await client.connect(
+            proxy_url, transports=["websocket"], socketio_path="socket.io", wait_timeout=30
+        )
         try:
             await client.emit("session_request", {"session_id": session_id})
             await asyncio.wait_for(confirmed.wait(), 30)
@@ -179,15 +213,22 @@ def socketio_turns(proxy_url: str, session_id: str, messages: List[str]) -> List
 
 
 def test_web_chat_websockets_through_nginx_continue_one_conversation_on_either_server(
-        deployment, expect):
+    deployment, expect
+):
     """Each visit is one websocket, to whichever server round robin picks; the conversation goes on."""
     layout = deployment.layout
     session_id = f"socket-{uuid.uuid4().hex[:8]}"
-    first_visit = [Turn("hello", response="utter_greet"),
-                   Turn("could someone call me back please",
-                        response="utter_ask_callback_first_name")]
-    second_visit = [Turn("Maria", response="utter_ask_callback_contact",
-                         slots=(("callback_first_name", "Maria"),))]
+    first_visit = [
+        Turn("hello", response="utter_greet"),
+        Turn("could someone call me back please", response="utter_ask_callback_first_name"),
+    ]
+    second_visit = [
+        Turn(
+            "Maria",
+            response="utter_ask_callback_contact",
+            slots=(("callback_first_name", "Maria"),),
+        )
+    ]
     log = layout.run_dir / "nginx" / "access.log"
     seen = len(log.read_text().splitlines())
     replies: List[dict] = []
@@ -200,8 +241,10 @@ def test_web_chat_websockets_through_nginx_continue_one_conversation_on_either_s
     # nginx logs a websocket when it closes, which can be a moment after the client left.
     deadline = time.monotonic() + 15
     while True:
-        websockets = re.findall(r"GET /socket.io/\S*transport=websocket\S* 101 upstream=(\S+)",
-                                "\n".join(log.read_text().splitlines()[seen:]))
+        websockets = re.findall(
+            r"GET /socket.io/\S*transport=websocket\S* 101 upstream=(\S+)",
+            "\n".join(log.read_text().splitlines()[seen:]),
+        )
         if len(websockets) >= 2 or time.monotonic() > deadline:
             break
         time.sleep(0.2)
@@ -251,5 +294,7 @@ def test_visitors_see_no_error_when_a_rasa_server_is_killed_mid_load(deployment,
     # The killed server had its share of this load, and the other one took over all of it.
     victim_address = f"127.0.0.1:{layout.rasa_ports[1]}"
     assert any(victim_address in u for u in upstreams_of_webhook_requests(deployment))
-    print(f"\n{total} visitor turns, none failed; the last answered {after_crash_s:.1f} s after "
-          f"the crash")
+    print(
+        f"\n{total} visitor turns, none failed; the last answered {after_crash_s:.1f} s after "
+        f"the crash"
+    )

@@ -4,7 +4,7 @@ import pytest
 from jsonschema import ValidationError
 from rasa.core.actions.action import RemoteAction
 
-from clinic_rasa import action_validation
+from clinic_rasa.patches import action_validation
 
 
 @pytest.fixture
@@ -14,8 +14,10 @@ def remote_action():
 
 
 def test_a_valid_reply_passes(remote_action):
-    reply = {"events": [{"event": "slot", "name": "x", "value": 1}],
-             "responses": [{"text": "hello"}]}
+    reply = {
+        "events": [{"event": "slot", "name": "x", "value": 1}],
+        "responses": [{"text": "hello"}],
+    }
     assert remote_action._validate_action_result(reply) is True
 
 

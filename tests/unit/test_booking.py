@@ -6,9 +6,9 @@ import pytest
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import booking
-from actions.settings import load_clinic
-from actions.storage import StorageError, get_storage
-from tests.unit.trackers import load_domain, make_tracker
+from clinic_core.settings import load_clinic
+from clinic_core.storage import StorageError, get_storage
+from tests.unit.trackers import load_domain, make_tracker, render
 
 
 @pytest.fixture(autouse=True)
@@ -21,7 +21,7 @@ def clinic_db(tmp_path, monkeypatch):
 def run(action, tracker):
     dispatcher = CollectingDispatcher()
     events = asyncio.run(action.run(dispatcher, tracker, load_domain()))
-    return dispatcher.messages, events
+    return render(dispatcher.messages, tracker.slots), events
 
 
 def slots_of(events):
@@ -30,10 +30,11 @@ def slots_of(events):
 
 def validate(slot, value, slots=None, intent="inform"):
     dispatcher = CollectingDispatcher()
-    tracker = make_tracker(slots=slots or {}, text=str(value), intent=intent,
-                           active_loop="callback_form")
+    tracker = make_tracker(
+        slots=slots or {}, text=str(value), intent=intent, active_loop="callback_form"
+    )
     method = getattr(booking.ValidateCallbackForm(), f"validate_{slot}")
-    return method(value, dispatcher, tracker, load_domain()), dispatcher.messages
+    return method(value, dispatcher, tracker, load_domain()), render(dispatcher.messages)
 
 
 def test_offer_booking_gives_link_phone_and_callback_from_clinic_settings():
@@ -49,22 +50,28 @@ def test_offer_booking_gives_link_phone_and_callback_from_clinic_settings():
 
 @pytest.mark.parametrize("topic", sorted(booking.BOOKING_TOPICS))
 def test_booking_is_offered_after_eligibility_cost_insurance_getting_started(topic):
-    tracker = make_tracker(intent="faq", response_selector={
-        "faq": {"response": {"intent_response_key": topic}}})
+    tracker = make_tracker(
+        intent="faq", response_selector={"faq": {"response": {"intent_response_key": topic}}}
+    )
     messages, events = run(booking.ActionFaqFollowup(), tracker)
     assert len(messages) == 1 and messages[0]["buttons"]
     assert slots_of(events) == {"booking_offered": True}
 
 
 def test_booking_is_offered_only_once_per_conversation():
-    tracker = make_tracker(slots={"booking_offered": True}, intent="faq", response_selector={
-        "faq": {"response": {"intent_response_key": "faq/cost"}}})
+    tracker = make_tracker(
+        slots={"booking_offered": True},
+        intent="faq",
+        response_selector={"faq": {"response": {"intent_response_key": "faq/cost"}}},
+    )
     assert run(booking.ActionFaqFollowup(), tracker) == ([], [])
 
 
 def test_no_booking_offer_after_other_faqs():
-    tracker = make_tracker(intent="faq", response_selector={
-        "faq": {"response": {"intent_response_key": "faq/what_is_trd"}}})
+    tracker = make_tracker(
+        intent="faq",
+        response_selector={"faq": {"response": {"intent_response_key": "faq/what_is_trd"}}},
+    )
     assert run(booking.ActionFaqFollowup(), tracker) == ([], [])
 
 
@@ -81,11 +88,14 @@ def test_invalid_name_is_reprompted(value):
     assert slots["callback_failures"] == 1.0
 
 
-@pytest.mark.parametrize("value,method,normalised", [
-    ("+44 20 7946 0958", "phone", "+442079460958"),
-    ("212 555 0100", "phone", "+12125550100"),
-    ("Jo@Example.org", "email", "Jo@example.org"),
-])
+@pytest.mark.parametrize(
+    "value,method,normalised",
+    [
+        ("+44 20 7946 0958", "phone", "+442079460958"),
+        ("212 555 0100", "phone", "+12125550100"),
+        ("Jo@Example.org", "email", "Jo@example.org"),
+    ],
+)
 def test_valid_contact_is_normalised(value, method, normalised):
     slots, messages = validate("callback_contact", value)
     assert slots["callback_contact"] == normalised
@@ -93,8 +103,9 @@ def test_valid_contact_is_normalised(value, method, normalised):
     assert not messages
 
 
-@pytest.mark.parametrize("value", ["", "555", "+", "call me", "a@", "😀", "1" * 10_000,
-                                   "<img src=x onerror=alert(1)>"])
+@pytest.mark.parametrize(
+    "value", ["", "555", "+", "call me", "a@", "😀", "1" * 10_000, "<img src=x onerror=alert(1)>"]
+)
 def test_invalid_contact_gets_a_specific_reprompt(value):
     slots, messages = validate("callback_contact", value)
     assert slots["callback_contact"] is None
@@ -124,10 +135,15 @@ def test_overlong_times_are_refused():
     assert slots["callback_times"] is None and messages
 
 
-@pytest.mark.parametrize("value,intent,expected", [
-    ("/affirm", "affirm", True), ("yes", "affirm", True), ("no", "deny", False),
-    ("sure, that's fine", "inform", True),
-])
+@pytest.mark.parametrize(
+    "value,intent,expected",
+    [
+        ("/affirm", "affirm", True),
+        ("yes", "affirm", True),
+        ("no", "deny", False),
+        ("sure, that's fine", "inform", True),
+    ],
+)
 def test_consent(value, intent, expected):
     slots, _ = validate("callback_consent", value, intent=intent)
     assert slots["callback_consent"] is expected
@@ -138,9 +154,14 @@ def test_unclear_consent_is_asked_again():
     assert slots["callback_consent"] is None and "yes or no" in messages[0]["text"]
 
 
-FILLED = {"callback_first_name": "Maria", "callback_contact": "+12125550147",
-          "callback_contact_method": "phone", "callback_times": "weekday mornings",
-          "callback_times_hint": "Weekdays; morning", "callback_consent": True}
+FILLED = {
+    "callback_first_name": "Maria",
+    "callback_contact": "+12125550147",
+    "callback_contact_method": "phone",
+    "callback_times": "weekday mornings",
+    "callback_times_hint": "Weekdays; morning",
+    "callback_consent": True,
+}
 
 
 def test_confirmed_request_is_saved_with_a_reference():
@@ -155,8 +176,9 @@ def test_confirmed_request_is_saved_with_a_reference():
 
 
 def test_declined_consent_saves_nothing():
-    messages, events = run(booking.ActionSubmitCallback(),
-                           make_tracker(slots={**FILLED, "callback_consent": False}))
+    messages, events = run(
+        booking.ActionSubmitCallback(), make_tracker(slots={**FILLED, "callback_consent": False})
+    )
     assert get_storage().list_bookings() == []
     assert "nothing was saved" in messages[0]["text"]
     assert "booking_reference" not in slots_of(events)
@@ -166,7 +188,7 @@ def test_failed_write_is_never_reported_as_success(monkeypatch):
     def fail(self, request):
         raise StorageError("disk full")
 
-    monkeypatch.setattr("actions.storage.Storage.save_booking", fail)
+    monkeypatch.setattr("clinic_core.storage.Storage.save_booking", fail)
     messages, events = run(booking.ActionSubmitCallback(), make_tracker(slots=FILLED))
     assert "NOT been sent" in messages[0]["text"] and load_clinic().phone in messages[0]["text"]
     assert "booking_reference" not in slots_of(events)
@@ -178,6 +200,13 @@ def test_unreachable_database_is_reported_not_saved(monkeypatch, tmp_path):
     monkeypatch.setenv("CLINIC_DB_URL", f"sqlite:///{tmp_path}/not-a-dir/clinic.db")
     messages, _ = run(booking.ActionSubmitCallback(), make_tracker(slots=FILLED))
     assert "NOT been sent" in messages[0]["text"]
+
+
+def test_actions_pass_values_and_the_wording_comes_from_the_domain():
+    messages, _ = run(booking.ActionSubmitCallback(), make_tracker(slots=FILLED))
+    assert messages[0]["response"] == "utter_callback_saved_phone"
+    assert "(212) 555-0147" in messages[0]["text"] and "weekday mornings" in messages[0]["text"]
+    assert "988" in messages[0]["text"], "anything urgent goes to 988 / 911, not the office line"
 
 
 def test_cancel_clears_the_form_and_says_nothing_was_saved():

@@ -3,8 +3,8 @@
 import pytest
 from rasa.shared.nlu.training_data.message import Message
 
-from clinic_nlu.crisis_guard import CrisisGuard
-from clinic_nlu.phrase_matcher import PhraseMatcher
+from clinic_rasa.nlu.crisis_guard import CrisisGuard
+from clinic_rasa.nlu.phrase_matcher import PhraseMatcher
 
 CONFIG = {**CrisisGuard.get_default_config()}
 
@@ -28,8 +28,9 @@ def test_phrase_overrides_a_confident_faq_prediction(guard):
 
 
 def test_model_crisis_counts_even_when_the_fallback_replaced_it(guard):
-    message = nlu_result("everything feels pointless", [
-        ("nlu_fallback", 0.5), ("crisis", 0.45), ("faq", 0.40)])
+    message = nlu_result(
+        "everything feels pointless", [("nlu_fallback", 0.5), ("crisis", 0.45), ("faq", 0.40)]
+    )
     guard.process([message])
     assert message.get("intent")["name"] == "crisis"
     assert message.get("crisis_detection")["layer"] == "model"
@@ -39,7 +40,6 @@ def test_weak_model_crisis_votes_are_ignored(guard):
     message = nlu_result("how much does it cost", [("faq", 0.9), ("crisis", 0.05)])
     guard.process([message])
     assert message.get("intent")["name"] == "faq" and message.get("crisis_detection") is None
-
 
 
 def test_a_crisis_runner_up_behind_another_intent_does_not_count(guard):

@@ -4,8 +4,8 @@ import re
 
 import pytest
 
-from actions.settings import PROJECT_ROOT
-from tools.evaluate import BLIND_FILE, HELDOUT_FILE, load_examples
+from clinic_core.settings import PROJECT_ROOT
+from ml.evaluate import BLIND_FILE, HELDOUT_FILE, load_examples
 
 
 def normalised(text: str) -> str:
@@ -18,7 +18,8 @@ def test_no_heldout_phrasing_is_a_training_example(heldout_file):
     heldout = {normalised(text) for text, _ in load_examples(heldout_file)}
     leaked = [
         (str(path.relative_to(PROJECT_ROOT)), text)
-        for path in sorted((PROJECT_ROOT / "data").rglob("*.yml")) if path.name != "rules.yml"
+        for path in sorted((PROJECT_ROOT / "data").rglob("*.yml"))
+        if path.name != "rules.yml"
         for text, _ in load_examples(path)
         if normalised(text) in heldout
     ]
@@ -26,8 +27,9 @@ def test_no_heldout_phrasing_is_a_training_example(heldout_file):
 
 
 # The blind set lost the phrasings that happened to match training examples.
-@pytest.mark.parametrize("heldout_file, minimum", [(HELDOUT_FILE, 5), (BLIND_FILE, 4)],
-                         ids=["heldout", "blind"])
+@pytest.mark.parametrize(
+    "heldout_file, minimum", [(HELDOUT_FILE, 5), (BLIND_FILE, 4)], ids=["heldout", "blind"]
+)
 def test_every_faq_topic_has_enough_heldout_phrasings(heldout_file, minimum):
     labels = [label for _, label in load_examples(heldout_file)]
     topics = {path.stem for path in (PROJECT_ROOT / "data" / "faq").glob("*.yml")}

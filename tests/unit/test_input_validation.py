@@ -2,8 +2,8 @@
 
 import pytest
 
-from actions.settings import load_settings
-from clinic_channels.validation import EMPTY_MESSAGE_REPLY, NO_WORDS_REPLY, check_message
+from clinic_core.settings import load_settings
+from clinic_rasa.channels.validation import EMPTY_MESSAGE_REPLY, NO_WORDS_REPLY, check_message
 
 LIMITS = load_settings({})
 

@@ -1,55 +1,91 @@
 import pytest
 
-from actions import parsing
+from clinic_core import parsing
 
 
-@pytest.mark.parametrize("text,expected", [
-    ("212 555 0100", ("phone", "+12125550100")),
-    ("(212) 555-0100", ("phone", "+12125550100")),
-    ("my number is 646.555.0123 thanks", ("phone", "+16465550123")),
-    ("+44 20 7946 0958", ("phone", "+442079460958")),
-    ("+33 1 42 68 53 00", ("phone", "+33142685300")),
-    ("+1-212-555-0100", ("phone", "+12125550100")),
-    ("Jane.Doe@Example.COM", ("email", "Jane.Doe@example.com")),
-    ("email me at bob@gmail.com please", ("email", "bob@gmail.com")),
-])
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        ("212 555 0100", ("phone", "+12125550100")),
+        ("(212) 555-0100", ("phone", "+12125550100")),
+        ("my number is 646.555.0123 thanks", ("phone", "+16465550123")),
+        ("+44 20 7946 0958", ("phone", "+442079460958")),
+        ("+33 1 42 68 53 00", ("phone", "+33142685300")),
+        ("+1-212-555-0100", ("phone", "+12125550100")),
+        ("Jane.Doe@Example.COM", ("email", "Jane.Doe@example.com")),
+        ("email me at bob@gmail.com please", ("email", "bob@gmail.com")),
+    ],
+)
 def test_valid_contacts_are_normalised(text, expected):
     contact = parsing.parse_contact(text)
     assert (contact.method, contact.value) == expected
 
 
-@pytest.mark.parametrize("text", [
-    "", "   ", "12345", "555 01", "call me maybe", "bob@", "@example.com", "not an email@",
-    "<script>alert(1)</script>", "😀😀😀", "1" * 10_000, "x" * 10_000 + "@example.com",
-    "+999 1234 5678",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "   ",
+        "12345",
+        "555 01",
+        "call me maybe",
+        "bob@",
+        "@example.com",
+        "not an email@",
+        "<script>alert(1)</script>",
+        "😀😀😀",
+        "1" * 10_000,
+        "x" * 10_000 + "@example.com",
+        "+999 1234 5678",
+    ],
+)
 def test_invalid_contacts_are_refused(text):
     assert parsing.parse_contact(text) is None
 
 
-@pytest.mark.parametrize("text,expected", [
-    ("Maria", "Maria"), ("my name is josé", "José"), ("I'm Anne-Marie", "Anne-Marie"),
-    ("hi, it's li", "Li"), ("O'Brien", "O'Brien"), ("  tom  ", "Tom"),
-])
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        ("Maria", "Maria"),
+        ("my name is josé", "José"),
+        ("I'm Anne-Marie", "Anne-Marie"),
+        ("hi, it's li", "Li"),
+        ("O'Brien", "O'Brien"),
+        ("  tom  ", "Tom"),
+    ],
+)
 def test_first_names_are_read_from_common_answers(text, expected):
     assert parsing.parse_first_name(text) == expected
 
 
-@pytest.mark.parametrize("text", [
-    "", "123", "<b>Bob</b>", "<img src=x onerror=alert(1)>", "😀", "a" * 60, "x" * 10_000,
-    "bob@example.com", "Robert'); DROP TABLE booking_requests;--",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "123",
+        "<b>Bob</b>",
+        "<img src=x onerror=alert(1)>",
+        "😀",
+        "a" * 60,
+        "x" * 10_000,
+        "bob@example.com",
+        "Robert'); DROP TABLE booking_requests;--",
+    ],
+)
 def test_implausible_names_are_refused(text):
     assert parsing.parse_first_name(text) is None
 
 
-@pytest.mark.parametrize("text,hint", [
-    ("weekday mornings", "Weekdays; morning"),
-    ("tuesday after 3pm", "Tuesday; afternoon"),
-    ("Tue/Thu evenings", "Tuesday, Thursday; evening"),
-    ("any time is fine", "any time"),
-    ("as soon as you can", None),
-])
+@pytest.mark.parametrize(
+    "text,hint",
+    [
+        ("weekday mornings", "Weekdays; morning"),
+        ("tuesday after 3pm", "Tuesday; afternoon"),
+        ("Tue/Thu evenings", "Tuesday, Thursday; evening"),
+        ("any time is fine", "any time"),
+        ("as soon as you can", None),
+    ],
+)
 def test_times_hint(text, hint):
     assert parsing.parse_times_hint(text) == hint
 
@@ -61,9 +97,16 @@ def test_preferred_times_are_kept_as_given_but_cleaned():
     assert parsing.parse_preferred_times("mornings 🙂") == "mornings 🙂"
 
 
-@pytest.mark.parametrize("text,intent,expected", [
-    ("/affirm", "affirm", True), ("/deny", "deny", False), ("yes please", None, True),
-    ("nope", None, False), ("maybe later", None, None), ("I don't agree", None, False),
-])
+@pytest.mark.parametrize(
+    "text,intent,expected",
+    [
+        ("/affirm", "affirm", True),
+        ("/deny", "deny", False),
+        ("yes please", None, True),
+        ("nope", None, False),
+        ("maybe later", None, None),
+        ("I don't agree", None, False),
+    ],
+)
 def test_yes_no(text, intent, expected):
     assert parsing.parse_yes_no(text, intent) is expected

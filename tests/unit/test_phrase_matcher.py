@@ -1,7 +1,7 @@
 import pytest
 
-from clinic_nlu.phrase_matcher import PhraseMatcher, load_phrase_file, normalize
-from actions.settings import PROJECT_ROOT
+from clinic_core.settings import PROJECT_ROOT
+from clinic_rasa.nlu.phrase_matcher import PhraseMatcher, load_phrase_file, normalize
 
 
 @pytest.fixture
@@ -18,20 +18,36 @@ def test_normalize_drops_case_accents_apostrophes_and_punctuation():
     assert normalize("I don’t") == ["i", "dont"]
 
 
-@pytest.mark.parametrize("text", [
-    "I want to kill myself", "i wanna KILL MYSELF.", "kill myselff", "kill mysefl",
-    "feeling suicidal today", "sucidal thoughts", "i want to just die", "i want to die",
-    "I don't want to be here anymore", "ugh kms",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I want to kill myself",
+        "i wanna KILL MYSELF.",
+        "kill myselff",
+        "kill mysefl",
+        "feeling suicidal today",
+        "sucidal thoughts",
+        "i want to just die",
+        "i want to die",
+        "I don't want to be here anymore",
+        "ugh kms",
+    ],
+)
 def test_phrases_match_with_case_typos_wildcards_and_gaps(matcher, text):
     assert matcher.find(text) is not None
 
 
-@pytest.mark.parametrize("text", [
-    "how fast does ketamine work", "i want to know if it works", "what a killer headache",
-    "I'm dying to know the cost", "how do I kill time before the appointment",
-    "i want to go to the pharmacy and then the diner",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "how fast does ketamine work",
+        "i want to know if it works",
+        "what a killer headache",
+        "I'm dying to know the cost",
+        "how do I kill time before the appointment",
+        "i want to go to the pharmacy and then the diner",
+    ],
+)
 def test_ordinary_text_does_not_match(matcher, text):
     assert matcher.find(text) is None
 
@@ -58,4 +74,3 @@ def test_the_staff_phrase_file_loads_and_has_both_languages():
     assert len(matcher.phrases) > 100
     assert matcher.find("quiero morir") is not None
     assert matcher.find("I want to kill myself") is not None
-

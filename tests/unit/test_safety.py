@@ -4,7 +4,7 @@ import pytest
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.safety import ActionFlagCrisis
-from actions.storage import get_storage
+from clinic_core.storage import get_storage
 from tests.unit.trackers import load_domain, make_tracker
 
 
@@ -25,22 +25,31 @@ def test_crisis_is_flagged_for_staff_review_without_the_message_text():
     messages, events = run(tracker)
     flags = get_storage().list_flags()
     assert [(f["conversation_id"], f["layer"], f["status"]) for f in flags] == [
-        ("abc", "phrase_list", "new")]
+        ("abc", "phrase_list", "new")
+    ]
     assert "end my life" not in str(flags)
     assert messages[0]["response"] == "utter_crisis_followup"
     assert {"event": "slot", "name": "crisis_flagged", "value": True} in [
-        {k: e[k] for k in ("event", "name", "value")} for e in events if e["event"] == "slot"]
+        {k: e[k] for k in ("event", "name", "value")} for e in events if e["event"] == "slot"
+    ]
 
 
 def test_crisis_mid_form_deactivates_the_form_and_clears_its_answers():
-    tracker = make_tracker(slots={"callback_first_name": "Alex", "callback_failures": 2.0},
-                           intent="crisis",
-                           active_loop="callback_form")
+    tracker = make_tracker(
+        slots={"callback_first_name": "Alex", "callback_failures": 2.0},
+        intent="crisis",
+        active_loop="callback_form",
+    )
     _, events = run(tracker)
     assert any(e["event"] == "active_loop" and e["name"] is None for e in events)
     cleared = {e["name"] for e in events if e["event"] == "slot" and e["value"] is None}
-    assert {"callback_first_name", "callback_contact", "requested_slot",
-            "callback_failures", "callback_contact_method"} <= cleared
+    assert {
+        "callback_first_name",
+        "callback_contact",
+        "requested_slot",
+        "callback_failures",
+        "callback_contact_method",
+    } <= cleared
 
 
 def test_help_is_still_offered_when_the_flag_cannot_be_stored(monkeypatch, tmp_path):

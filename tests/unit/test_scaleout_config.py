@@ -1,4 +1,4 @@
-"""The nginx configuration that tools/scaleout.py writes for the scaled-out set-up."""
+"""The nginx configuration that ops/scaleout.py writes for the scaled-out set-up."""
 
 import re
 import shutil
@@ -7,13 +7,20 @@ from pathlib import Path
 
 import pytest
 
-from tools import scaleout
+from ops import scaleout
 
 
 def layout(tmp_path: Path) -> scaleout.Layout:
-    return scaleout.Layout(run_dir=tmp_path, postgres_dir=tmp_path / "pg", proxy_port=8000,
-                           actions_proxy_port=8001, postgres_port=5433, redis_port=6380,
-                           rasa_ports=[5005, 5006, 5007], action_ports=[5055, 5056])
+    return scaleout.Layout(
+        run_dir=tmp_path,
+        postgres_dir=tmp_path / "pg",
+        proxy_port=8000,
+        actions_proxy_port=8001,
+        postgres_port=5433,
+        redis_port=6380,
+        rasa_ports=[5005, 5006, 5007],
+        action_ports=[5055, 5056],
+    )
 
 
 def render(tmp_path: Path) -> str:
@@ -28,7 +35,10 @@ def upstream_servers(config: str, name: str) -> list:
 def test_every_rasa_server_is_in_a_plain_round_robin(tmp_path):
     config = render(tmp_path)
     assert upstream_servers(config, "rasa_servers") == [
-        "127.0.0.1:5005", "127.0.0.1:5006", "127.0.0.1:5007"]
+        "127.0.0.1:5005",
+        "127.0.0.1:5006",
+        "127.0.0.1:5007",
+    ]
     assert upstream_servers(config, "action_servers") == ["127.0.0.1:5055", "127.0.0.1:5056"]
     directives = re.sub(r"#.*", "", config)
     for sticky in ("ip_hash", "hash ", "sticky", "least_conn"):
@@ -48,29 +58,43 @@ def test_only_rasa_requests_are_resent_after_they_reached_a_server(tmp_path):
 def test_nginx_accepts_the_generated_configuration(tmp_path):
     nginx = shutil.which("nginx") or "/usr/sbin/nginx"
     if not Path(nginx).exists():
-        pytest.skip("nginx is not installed (tools/scaleout.py installs it)")
+        pytest.skip("nginx is not installed (ops/scaleout.py installs it)")
     (tmp_path / "nginx").mkdir()
     config_file = tmp_path / "nginx" / "nginx.conf"
     config_file.write_text(render(tmp_path))
-    result = subprocess.run([nginx, "-t", "-c", str(config_file), "-p", str(tmp_path / "nginx"),
-                             "-e", str(tmp_path / "nginx" / "error.log")],
-                            capture_output=True, text=True)
+    result = subprocess.run(
+        [
+            nginx,
+            "-t",
+            "-c",
+            str(config_file),
+            "-p",
+            str(tmp_path / "nginx"),
+            "-e",
+            str(tmp_path / "nginx" / "error.log"),
+        ],
+        capture_output=True,
+        text=True,
+    )
     assert result.returncode == 0, result.stderr
 
 
 def test_the_lock_lifetime_reaches_rasa_through_the_environment():
-    from actions.settings import load_settings
-    from tools.stack import service_environment
+    from clinic_core.settings import load_settings
+    from ops.stack import service_environment
 
     assert service_environment(load_settings({}))["TICKET_LOCK_LIFETIME"] == "20"
-    assert service_environment(load_settings({"TICKET_LOCK_LIFETIME": "45"}))[
-        "TICKET_LOCK_LIFETIME"] == "45"
+    assert (
+        service_environment(load_settings({"TICKET_LOCK_LIFETIME": "45"}))["TICKET_LOCK_LIFETIME"]
+        == "45"
+    )
 
 
 def test_scaled_out_servers_share_postgresql_and_the_fixed_redis_lock_store(tmp_path):
     environment = scaleout.deployment_environment(layout(tmp_path), "secret")
     assert environment["TRACKER_STORE_URL"] == (
-        "postgresql://clinic:secret@127.0.0.1:5433/conversations")
+        "postgresql://clinic:secret@127.0.0.1:5433/conversations"
+    )
     assert environment["CLINIC_DB_URL"] == "postgresql://clinic:secret@127.0.0.1:5433/clinic"
     assert environment["LOCK_STORE_TYPE"] == "clinic_rasa.lock_store.RedisTicketLockStore"
     assert environment["ACTION_ENDPOINT_URL"] == "http://127.0.0.1:8001/webhook"

@@ -3,7 +3,7 @@ import asyncio
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.session import ActionSessionStart
-from actions.settings import load_clinic
+from clinic_core.settings import load_clinic
 from tests.unit.trackers import load_domain, make_tracker
 
 

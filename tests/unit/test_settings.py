@@ -1,13 +1,18 @@
 import pytest
 
-from actions.settings import ClinicSettingsError, load_clinic, load_settings
+from clinic_core.settings import ClinicSettingsError, load_clinic, load_settings
 
 
 def write_clinic(tmp_path, **overrides):
     values = {
-        "clinic_name": "Test clinic", "doctor_name": "Dr. Test", "phone": "(212) 555-0199",
-        "email": "desk@example.org", "booking_url": "https://example.org/book",
-        "hours": "Mon-Fri 9-5", "time_zone": "America/New_York", "address": "New York, NY",
+        "clinic_name": "Test clinic",
+        "doctor_name": "Dr. Test",
+        "phone": "(212) 555-0199",
+        "email": "desk@example.org",
+        "booking_url": "https://example.org/book",
+        "hours": "Mon-Fri 9-5",
+        "time_zone": "America/New_York",
+        "address": "New York, NY",
     }
     values.update(overrides)
     path = tmp_path / "clinic.yml"
@@ -25,8 +30,13 @@ def test_defaults_work_without_any_environment():
 
 
 def test_environment_overrides_defaults():
-    settings = load_settings({"TRACKER_STORE_URL": "postgresql://u:p@db/rasa",
-                              "ACTION_PORT": "6000", "CLINIC_ENV": "production"})
+    settings = load_settings(
+        {
+            "TRACKER_STORE_URL": "postgresql://u:p@db/rasa",
+            "ACTION_PORT": "6000",
+            "CLINIC_ENV": "production",
+        }
+    )
     assert settings.tracker_store_url == "postgresql://u:p@db/rasa"
     assert settings.action_endpoint_url == "http://localhost:6000/webhook"
     assert settings.is_production
@@ -39,10 +49,13 @@ def test_clinic_settings_are_read_from_the_file_staff_edit(tmp_path):
     assert clinic.as_slots()["clinic_phone"] == "(646) 555-0123"
 
 
-@pytest.mark.parametrize("field,value,message", [
-    ("phone", "", "phone"),
-    ("booking_url", "http://insecure.example.org", "https://"),
-])
+@pytest.mark.parametrize(
+    "field,value,message",
+    [
+        ("phone", "", "phone"),
+        ("booking_url", "http://insecure.example.org", "https://"),
+    ],
+)
 def test_bad_clinic_settings_are_refused_with_a_clear_message(tmp_path, field, value, message):
     path = write_clinic(tmp_path, **{field: value})
     with pytest.raises(ClinicSettingsError, match=message):

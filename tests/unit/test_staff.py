@@ -3,8 +3,8 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from actions.storage import BookingRequest, booking_requests, get_storage
-from tools import staff
+from clinic_core.storage import BookingRequest, booking_requests, get_storage
+from clinic_staff import cli as staff
 
 
 @pytest.fixture
@@ -15,14 +15,24 @@ def storage(tmp_path, monkeypatch):
 
 
 def add(storage, name, contact="+12125550100", when=None):
-    reference = storage.save_booking(BookingRequest(
-        first_name=name, contact_method="phone", contact=contact, preferred_times="mornings",
-        preferred_times_hint="morning", consent=True, conversation_id=f"conv-{name}"))
+    reference = storage.save_booking(
+        BookingRequest(
+            first_name=name,
+            contact_method="phone",
+            contact=contact,
+            preferred_times="mornings",
+            preferred_times_hint="morning",
+            consent=True,
+            conversation_id=f"conv-{name}",
+        )
+    )
     if when:
         with storage.engine.begin() as connection:
-            connection.execute(booking_requests.update()
-                               .where(booking_requests.c.reference == reference)
-                               .values(created_at=when))
+            connection.execute(
+                booking_requests.update()
+                .where(booking_requests.c.reference == reference)
+                .values(created_at=when)
+            )
     return reference
 
 
@@ -47,7 +57,7 @@ def test_export_filters_by_date_and_status_and_marks_handled(storage, tmp_path):
 
 
 def test_csv_cells_cannot_inject_spreadsheet_formulas(storage, tmp_path):
-    add(storage, "=HYPERLINK(\"x\")")
+    add(storage, '=HYPERLINK("x")')
     target = tmp_path / "out.csv"
     staff.main(["bookings", "--csv", str(target)])
     row = next(csv.DictReader(target.open()))

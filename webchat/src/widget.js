@@ -447,7 +447,7 @@ class ChatWidget {
     const socket = io(this.config.serverUrl, {
       path: this.config.socketPath,
       // WebSocket only: long-polling needs every request of a session on the same Rasa server,
-      // which round-robin load balancing (docs/scale-out.md) does not give.
+      // which round-robin load balancing (docs/guides/scale-out.md) does not give.
       transports: ["websocket"],
       reconnection: true,
       reconnectionDelay: 1000,

@@ -1,0 +1,165 @@
+"""Every setting of the assistant, read in one place.
+
+Deployment settings come from environment variables with defaults that work
+on a single machine; the clinic's own details (phone, booking page, hours...)
+come from the staff-owned `clinic.yml`, whose path is itself a setting.
+Nothing here runs at import time: call `load_settings()` / `load_clinic()`.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import List, Mapping, Optional
+
+import yaml
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def _sqlite_url(path: Path) -> str:
+    return f"sqlite:///{path}"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Deployment settings: where things run and where data is kept."""
+
+    environment: str
+    clinic_file: Path
+    database_url: str
+    tracker_store_url: str
+    lock_store_type: str
+    lock_store_host: str
+    lock_store_port: int
+    lock_lifetime_s: int
+    rasa_port: int
+    action_port: int
+    web_port: int
+    action_endpoint_url: str
+    auth_token: Optional[str]
+    cors_origins: str
+    model_dir: Path
+    run_dir: Path
+    crisis_phrases_file: Path = PROJECT_ROOT / "safety" / "crisis_phrases.yml"
+    webchat_server_url: Optional[str] = None  # the Rasa server as browsers reach it
+    bind_host: str = "127.0.0.1"
+    max_message_chars: int = 2000
+    max_sender_id_chars: int = 128
+    retention_days: int = 90
+    deploy_accuracy_margin: float = 2.0  # held-out accuracy points a new model may lose
+
+    @property
+    def is_production(self) -> bool:
+        return self.environment == "production"
+
+    @property
+    def cors_origin_list(self) -> List[str]:
+        """CORS_ORIGINS as a list: comma- or space-separated origins, or '*'."""
+        return parse_origins(self.cors_origins)
+
+
+def parse_origins(value: str) -> List[str]:
+    """Comma- or space-separated origins (or '*') as a list, without trailing slashes."""
+    return [origin.rstrip("/") for origin in re.split(r"[\s,]+", value or "") if origin]
+
+
+def load_settings(env: Optional[Mapping[str, str]] = None) -> Settings:
+    """Read settings from `env` (default: the process environment)."""
+    env = os.environ if env is None else env
+    var_dir = Path(env.get("CLINIC_DATA_DIR", PROJECT_ROOT / "var"))
+    action_port = int(env.get("ACTION_PORT", "5055"))
+    web_port = int(env.get("WEB_PORT", "8080"))
+    return Settings(
+        environment=env.get("CLINIC_ENV", "development"),
+        clinic_file=Path(env.get("CLINIC_SETTINGS_FILE", PROJECT_ROOT / "clinic.yml")),
+        database_url=env.get("CLINIC_DB_URL", _sqlite_url(var_dir / "clinic.db")),
+        tracker_store_url=env.get("TRACKER_STORE_URL", _sqlite_url(var_dir / "conversations.db")),
+        lock_store_type=env.get("LOCK_STORE_TYPE", "in_memory"),
+        lock_store_host=env.get("LOCK_STORE_HOST", "localhost"),
+        lock_store_port=int(env.get("LOCK_STORE_PORT", "6379")),
+        # Rasa's own variable. A Rasa server that crashes while handling a message leaves
+        # its lock on that conversation in Redis until this expires; one message takes
+        # well under a second, so 20 s (Rasa's default is 60) is ample and heals faster.
+        lock_lifetime_s=int(env.get("TICKET_LOCK_LIFETIME", "20")),
+        rasa_port=int(env.get("RASA_PORT", "5005")),
+        action_port=action_port,
+        web_port=web_port,
+        action_endpoint_url=env.get(
+            "ACTION_ENDPOINT_URL", f"http://localhost:{action_port}/webhook"
+        ),
+        auth_token=env.get("RASA_AUTH_TOKEN") or None,
+        cors_origins=env.get("CORS_ORIGINS", f"http://localhost:{web_port}"),
+        model_dir=Path(env.get("MODEL_DIR", PROJECT_ROOT / "models")),
+        run_dir=var_dir,
+        crisis_phrases_file=Path(
+            env.get("CRISIS_PHRASES_FILE", PROJECT_ROOT / "safety" / "crisis_phrases.yml")
+        ),
+        webchat_server_url=env.get("WEBCHAT_SERVER_URL") or None,
+        bind_host=env.get("BIND_HOST", "127.0.0.1"),
+        max_message_chars=int(env.get("MAX_MESSAGE_CHARS", "2000")),
+        max_sender_id_chars=int(env.get("MAX_SENDER_ID_CHARS", "128")),
+        retention_days=int(env.get("RETENTION_DAYS", "90")),
+        deploy_accuracy_margin=float(env.get("DEPLOY_ACCURACY_MARGIN", "2")),
+    )
+
+
+@dataclass(frozen=True)
+class ClinicInfo:
+    """The practice's public details, as staff keep them in `clinic.yml`."""
+
+    clinic_name: str
+    doctor_name: str
+    phone: str
+    email: str
+    booking_url: str
+    hours: str
+    time_zone: str
+    address: str
+
+    def as_slots(self) -> dict:
+        """Slot values that responses interpolate, e.g. `{clinic_phone}`."""
+        return {
+            "clinic_name": self.clinic_name,
+            "doctor_name": self.doctor_name,
+            "clinic_phone": self.phone,
+            "clinic_phone_dial": "".join(ch for ch in self.phone if ch.isdigit() or ch == "+"),
+            "clinic_email": self.email,
+            "booking_url": self.booking_url,
+            "clinic_hours": self.hours,
+            "clinic_address": self.address,
+        }
+
+
+class ClinicSettingsError(ValueError):
+    """clinic.yml is missing, unreadable or incomplete."""
+
+
+@lru_cache(maxsize=4)
+def _read_clinic(path: Path, mtime: float) -> ClinicInfo:
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except (OSError, yaml.YAMLError) as error:
+        raise ClinicSettingsError(f"Cannot read clinic settings {path}: {error}") from error
+    fields = ClinicInfo.__dataclass_fields__
+    missing = [name for name in fields if not str(raw.get(name) or "").strip()]
+    if missing:
+        raise ClinicSettingsError(
+            f"{path}: these clinic settings are missing or empty: {', '.join(missing)}"
+        )
+    if not str(raw["booking_url"]).startswith("https://"):
+        raise ClinicSettingsError(f"{path}: booking_url must start with https://")
+    return ClinicInfo(**{name: str(raw[name]).strip() for name in fields})
+
+
+def load_clinic(settings: Optional[Settings] = None) -> ClinicInfo:
+    """The clinic's details; re-read when `clinic.yml` changes on disk."""
+    path = (settings or load_settings()).clinic_file
+    try:
+        mtime = path.stat().st_mtime
+    except OSError as error:
+        raise ClinicSettingsError(f"Clinic settings file not found: {path}") from error
+    return _read_clinic(path, mtime)

@@ -1,0 +1,95 @@
+"""The REST webhook (/webhooks/rest/webhook) with input checks and no silent failures."""
+
+from __future__ import annotations
+
+import logging
+from asyncio import CancelledError
+from typing import Any, Awaitable, Callable, Dict, List, Optional, Text, Union
+
+import rasa.utils.endpoints
+from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, UserMessage
+from rasa.core.channels.rest import RestInput
+from sanic import Blueprint, response
+from sanic.request import Request
+from sanic.response import HTTPResponse, ResponseStream
+
+from clinic_core.settings import Settings, load_settings
+from clinic_rasa import patches
+from clinic_rasa.channels.validation import SILENT_TURN_REPLY, InvalidRequest, parse_rest_body
+from clinic_rasa.patches import action_fallback
+
+logger = logging.getLogger(__name__)
+
+
+class ClinicRestInput(RestInput):
+    """Rasa's REST channel, but every request is checked and cleaned first.
+
+    Bad requests get a 4xx with `{"error": "..."}`; empty or overlong messages get
+    a bot reply without reaching Rasa; if handling fails the visitor is told so.
+    """
+
+    def __init__(self, limits: Optional[Settings] = None) -> None:
+        self.limits = limits or load_settings()
+
+    @classmethod
+    def name(cls) -> Text:
+        return "rest"  # keeps the URL /webhooks/rest/webhook
+
+    @classmethod
+    def from_credentials(cls, credentials: Optional[Dict[Text, Any]]) -> InputChannel:
+        patches.install_all()
+        return cls()
+
+    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        webhook = Blueprint("clinic_rest_webhook", __name__)
+
+        @webhook.route("/", methods=["GET"])
+        async def health(_: Request) -> HTTPResponse:
+            return response.json({"status": "ok"})
+
+        @webhook.route("/webhook", methods=["POST"])
+        async def receive(request: Request) -> Union[HTTPResponse, ResponseStream]:
+            try:
+                incoming = parse_rest_body(request.body or b"", self.limits)
+            except InvalidRequest as error:
+                return response.json({"error": error.message}, status=error.status)
+            if incoming.reply:
+                return response.json([{"recipient_id": incoming.sender_id, "text": incoming.reply}])
+            if rasa.utils.endpoints.bool_arg(request, "stream", default=False):
+                return response.stream(
+                    self.stream_response(
+                        on_new_message,
+                        incoming.text,
+                        incoming.sender_id,
+                        self.name(),
+                        incoming.metadata,
+                    ),
+                    content_type="text/event-stream",
+                )
+            collector = CollectingOutputChannel()
+            try:
+                await on_new_message(
+                    UserMessage(
+                        incoming.text,
+                        collector,
+                        incoming.sender_id,
+                        input_channel=self.name(),
+                        metadata=incoming.metadata,
+                    )
+                )
+            except CancelledError:
+                logger.error("Handling a message of %s timed out.", incoming.sender_id)
+                return response.json(_problem_reply(incoming.sender_id))
+            except Exception:  # noqa: BLE001 - the visitor must get an answer, not silence
+                logger.exception("Handling a message of %s failed.", incoming.sender_id)
+                return response.json(_problem_reply(incoming.sender_id))
+            return response.json(
+                collector.messages
+                or [{"recipient_id": incoming.sender_id, "text": SILENT_TURN_REPLY}]
+            )
+
+        return webhook
+
+
+def _problem_reply(sender_id: str) -> List[Dict[str, str]]:
+    return [{"recipient_id": sender_id, "text": action_fallback.unavailable_message()}]

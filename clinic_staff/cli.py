@@ -1,0 +1,266 @@
+"""Staff commands: call-back requests and crisis flags.
+
+    ./staff bookings                       new requests, oldest first
+    ./staff bookings --status all --since 2026-11-01 --until 2026-12-01
+    ./staff bookings --csv requests.csv    export (same filters) to a CSV file
+    ./staff handled KT-ABC234              mark a request as handled
+    ./staff flags                          conversations flagged for crisis review
+    ./staff purge --older-than-days 90     delete old data (--dry-run to count only)
+
+FAQ workflow (docs/guides/staff-guide.md explains each step in plain words):
+
+    ./staff faq new --topic parking --question "Where can I park?" --answer "..." [--phrasing "..."]
+    ./staff faq check                      find problems in data/faq, with file and line
+    ./staff unanswered --days 30           questions the assistant could not answer
+    ./staff deploy                         retrain, test, and switch the running assistant over
+    ./staff rollback                       go back to the previously deployed model
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import sys
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Dict, List, Optional, Sequence
+
+from clinic_core.settings import PROJECT_ROOT, load_settings
+from clinic_core.storage import STATUSES, StorageError, get_storage
+from clinic_staff import retention
+
+BOOKING_COLUMNS = (
+    "reference",
+    "created_at",
+    "status",
+    "first_name",
+    "contact_method",
+    "contact",
+    "preferred_times",
+    "preferred_times_hint",
+    "handled_at",
+    "conversation_id",
+)
+
+
+def _date(value: str) -> datetime:
+    try:
+        return datetime.strptime(value, "%Y-%m-%d").replace(tzinfo=timezone.utc)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{value}' is not a date like 2026-11-30") from None
+
+
+def _print_table(rows: List[Dict], columns: Sequence[str]) -> None:
+    if not rows:
+        print("Nothing to show.")
+        return
+    text = [[_cell(row.get(c)) for c in columns] for row in rows]
+    widths = [max(len(c), *(len(r[i]) for r in text)) for i, c in enumerate(columns)]
+    print("  ".join(c.ljust(w) for c, w in zip(columns, widths)))
+    for r in text:
+        print("  ".join(v.ljust(w) for v, w in zip(r, widths)))
+
+
+def _cell(value) -> str:
+    if isinstance(value, datetime):
+        return value.strftime("%Y-%m-%d %H:%M")
+    return "" if value is None else str(value)
+
+
+def bookings(args: argparse.Namespace) -> int:
+    status: Optional[str] = None if args.status == "all" else args.status
+    rows = get_storage().list_bookings(status=status, since=args.since, until=args.until)
+    if args.csv:
+        with open(args.csv, "w", newline="", encoding="utf-8") as handle:
+            writer = csv.DictWriter(handle, fieldnames=BOOKING_COLUMNS, extrasaction="ignore")
+            writer.writeheader()
+            for row in rows:
+                writer.writerow({k: _csv_safe(_cell(row.get(k))) for k in BOOKING_COLUMNS})
+        print(f"Wrote {len(rows)} request(s) to {args.csv}")
+    else:
+        _print_table(rows, BOOKING_COLUMNS[:8])
+    return 0
+
+
+def _csv_safe(value: str) -> str:
+    """Stop spreadsheet formula injection: a cell starting with = + - @ is quoted as text."""
+    return "'" + value if value[:1] in ("=", "+", "-", "@") and not value[1:2].isdigit() else value
+
+
+def handled(args: argparse.Namespace) -> int:
+    if get_storage().mark_handled(args.reference.strip().upper()):
+        print(f"Marked {args.reference} as handled.")
+        return 0
+    print(f"No request with reference {args.reference}.", file=sys.stderr)
+    return 1
+
+
+def flags(args: argparse.Namespace) -> int:
+    _print_table(get_storage().list_flags(), ("created_at", "conversation_id", "layer", "status"))
+    return 0
+
+
+def faq_new(args: argparse.Namespace) -> int:
+    from clinic_staff.faq import check, files
+
+    try:
+        path = files.create_faq(args.project, args.topic, args.question, args.answer, args.phrasing)
+    except files.FaqFileError as error:
+        print(f"Not created: {error}", file=sys.stderr)
+        return 1
+    rel = path.relative_to(args.project)
+    parsed, _ = check.parse_nlu_file(args.project, path)
+    count = len(parsed.examples) if parsed else 0
+    print(f"Created {rel} with {count} phrasing(s) and the answer.")
+    if count < files.MIN_PHRASINGS:
+        print(
+            f"Next: open {rel} and add at least {files.MIN_PHRASINGS - count} more ways a "
+            f"visitor might ask this question (an FAQ needs {files.MIN_PHRASINGS} to pass "
+            "./staff faq check), one per line under 'examples:', written like the others:\n"
+            "    - another way to ask the question"
+        )
+    problems = [
+        p
+        for p in check.check_project(args.project, validate=False).problems
+        if p.path == str(rel) and "phrasing(s); an FAQ needs" not in p.message
+    ]
+    for problem in problems:
+        print(problem)
+    print("Then run ./staff faq check, and ./staff deploy to put it live.")
+    return 0
+
+
+def faq_check(args: argparse.Namespace) -> int:
+    from clinic_staff.faq import check
+
+    if not args.skip_rasa:
+        print(
+            "Checking the FAQ files and running Rasa's data validation (about 20 s)...", flush=True
+        )
+    result = check.check_project(args.project, validate=not args.skip_rasa)
+    print(check.report(result))
+    return 1 if result.errors else 0
+
+
+def unanswered(args: argparse.Namespace) -> int:
+    import sqlalchemy
+
+    from clinic_staff.faq.unanswered import unanswered_report
+
+    try:
+        groups = unanswered_report(load_settings().tracker_store_url, args.days)
+    except sqlalchemy.exc.SQLAlchemyError as error:
+        print(
+            f"Cannot read the conversations database (TRACKER_STORE_URL): "
+            f"{str(error).splitlines()[0]}",
+            file=sys.stderr,
+        )
+        return 2
+    shown = groups[: args.limit]
+    rows = [
+        {
+            "count": g.count,
+            "first": g.first.strftime("%Y-%m-%d"),
+            "last": g.last.strftime("%Y-%m-%d"),
+            "reason": ", ".join(sorted(g.reasons)),
+            "message": g.text,
+        }
+        for g in shown
+    ]
+    if args.csv:
+        with open(args.csv, "w", newline="", encoding="utf-8") as handle:
+            writer = csv.DictWriter(handle, fieldnames=list(UNANSWERED_COLUMNS))
+            writer.writeheader()
+            for row in rows:
+                writer.writerow({k: _csv_safe(_cell(v)) for k, v in row.items()})
+        print(f"Wrote {len(rows)} question(s) to {args.csv}")
+        return 0
+    total = sum(g.count for g in groups)
+    print(
+        f"Questions the assistant could not answer in the last {args.days} day(s): {total} "
+        f"message(s), {len(groups)} different. Showing the {len(shown)} most frequent; "
+        "phone numbers, emails and names are masked."
+    )
+    _print_table(rows, UNANSWERED_COLUMNS)
+    return 0
+
+
+def deploy(args: argparse.Namespace) -> int:
+    from clinic_staff.faq.deploy import deploy_command
+
+    return deploy_command(load_settings())
+
+
+def rollback(args: argparse.Namespace) -> int:
+    from clinic_staff.faq.deploy import rollback_command
+
+    return rollback_command(load_settings())
+
+
+UNANSWERED_COLUMNS = ("count", "first", "last", "reason", "message")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="staff", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    commands = parser.add_subparsers(dest="command", required=True)
+    listing = commands.add_parser("bookings", help="list or export call-back requests")
+    listing.add_argument("--status", choices=(*STATUSES, "all"), default="new")
+    listing.add_argument("--since", type=_date, help="from this date (YYYY-MM-DD, UTC)")
+    listing.add_argument("--until", type=_date, help="before this date (YYYY-MM-DD, UTC)")
+    listing.add_argument("--csv", metavar="FILE", help="write a CSV file instead of a table")
+    listing.set_defaults(run=bookings)
+    done = commands.add_parser("handled", help="mark a request as handled")
+    done.add_argument("reference")
+    done.set_defaults(run=handled)
+    flagged = commands.add_parser("flags", help="conversations flagged for crisis review")
+    flagged.set_defaults(run=flags)
+    retention.add_parser(commands)
+
+    faq = commands.add_parser("faq", help="create and check FAQ files (data/faq)")
+    faq_commands = faq.add_subparsers(dest="faq_command", required=True)
+    new = faq_commands.add_parser("new", help="create data/faq/<topic>.yml")
+    new.add_argument("--topic", required=True, help="short name, e.g. parking")
+    new.add_argument("--question", required=True, help="the question as a visitor asks it")
+    new.add_argument("--answer", required=True, help="the answer the assistant gives")
+    new.add_argument(
+        "--phrasing", action="append", default=[], help="another way to ask (repeat for each)"
+    )
+    new.add_argument("--project", type=Path, default=PROJECT_ROOT, help=argparse.SUPPRESS)
+    new.set_defaults(run=faq_new)
+    checking = faq_commands.add_parser("check", help="find problems in the FAQ files")
+    checking.add_argument(
+        "--project",
+        type=Path,
+        default=PROJECT_ROOT,
+        help="project folder to check (default: this one)",
+    )
+    checking.add_argument(
+        "--skip-rasa", action="store_true", help="skip Rasa's own data validation (faster)"
+    )
+    checking.set_defaults(run=faq_check)
+
+    missed = commands.add_parser("unanswered", help="questions the assistant could not answer")
+    missed.add_argument("--days", type=int, default=30, help="look back this many days (30)")
+    missed.add_argument("--limit", type=int, default=50, help="show at most this many (50)")
+    missed.add_argument("--csv", metavar="FILE", help="write a CSV file instead of a table")
+    missed.set_defaults(run=unanswered)
+    shipping = commands.add_parser("deploy", help="retrain, test and load the new model")
+    shipping.set_defaults(run=deploy)
+    back = commands.add_parser("rollback", help="load the previously deployed model again")
+    back.set_defaults(run=rollback)
+    return parser
+
+
+def main(argv=None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.run(args)
+    except StorageError as error:
+        print(f"Cannot reach the clinic database (CLINIC_DB_URL): {error}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""The ML pipeline: building the spaCy pipeline, training, and measuring the NLU model."""

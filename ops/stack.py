@@ -1,0 +1,335 @@
+"""Run the whole assistant: action server, Rasa server and the web chat.
+
+`make run` calls this after set-up. It trains a model if the training inputs
+changed, starts each process with its log in var/logs/, waits until every one
+answers, prints how to talk to the bot, and stops them all on Ctrl-C.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import secrets
+import signal
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Dict, List, Optional
+
+from clinic_core.settings import (
+    PROJECT_ROOT,
+    ClinicSettingsError,
+    Settings,
+    load_clinic,
+    load_settings,
+)
+from ml import train as training
+from ops.preflight import PreflightError, check_databases
+
+STARTUP_TIMEOUT_S = 180
+
+
+def bin_path(name: str) -> str:
+    return str(Path(sys.executable).with_name(name))
+
+
+def rasa_servers_file(settings: Settings) -> Path:
+    """Where the running launcher lists the Rasa servers it started, one URL a line: what
+    `./staff deploy` publishes a model to."""
+    return settings.run_dir / "rasa_servers"
+
+
+def record_rasa_servers(settings: Settings, urls: List[str]) -> None:
+    path = rasa_servers_file(settings)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("".join(f"{url}\n" for url in urls), encoding="utf-8")
+
+
+def running_rasa_servers(settings: Settings) -> List[str]:
+    """Every Rasa server of the running deployment (the single one by default)."""
+    try:
+        urls = rasa_servers_file(settings).read_text(encoding="utf-8").split()
+    except OSError:
+        urls = []
+    return urls or [f"http://localhost:{settings.rasa_port}"]
+
+
+def auth_token(settings: Settings) -> str:
+    """The HTTP API token: from RASA_AUTH_TOKEN, or (development only) a generated one kept in var/."""
+    if settings.auth_token:
+        return settings.auth_token
+    if settings.is_production:
+        raise SystemExit(
+            "RASA_AUTH_TOKEN is not set. In production (CLINIC_ENV=production) the Rasa HTTP API "
+            "needs a token: export RASA_AUTH_TOKEN=<a long random string> and start again."
+        )
+    return read_or_create_secret(settings.run_dir / "auth_token", nbytes=24)
+
+
+def read_or_create_secret(path: Path, nbytes: int) -> str:
+    """A random secret kept in `path` (readable by its owner only), made on first use."""
+    if path.exists():
+        return path.read_text().strip()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    value = secrets.token_urlsafe(nbytes)
+    path.write_text(value + "\n")
+    path.chmod(0o600)
+    return value
+
+
+def service_environment(settings: Settings) -> Dict[str, str]:
+    """Environment for the child processes: endpoints.yml reads these variables."""
+    env = dict(os.environ)
+    env.update(
+        ACTION_ENDPOINT_URL=settings.action_endpoint_url,
+        TRACKER_STORE_URL=settings.tracker_store_url,
+        LOCK_STORE_TYPE=settings.lock_store_type,
+        LOCK_STORE_HOST=settings.lock_store_host,
+        LOCK_STORE_PORT=str(settings.lock_store_port),
+        TICKET_LOCK_LIFETIME=str(settings.lock_lifetime_s),
+        CLINIC_ENV=settings.environment,
+        CLINIC_SETTINGS_FILE=str(settings.clinic_file),
+        CLINIC_DB_URL=settings.database_url,
+        CORS_ORIGINS=settings.cors_origins,
+        MAX_MESSAGE_CHARS=str(settings.max_message_chars),
+        MAX_SENDER_ID_CHARS=str(settings.max_sender_id_chars),
+        TF_CPP_MIN_LOG_LEVEL="2",
+        RASA_TELEMETRY_ENABLED="false",
+        SQLALCHEMY_SILENCE_UBER_WARNING="1",
+        PYTHONPATH=str(PROJECT_ROOT),
+    )
+    return env
+
+
+@dataclass
+class Service:
+    name: str
+    command: List[str]
+    health_url: str
+    log_file: Path
+    extra_env: Dict[str, str] = field(default_factory=dict, repr=False)  # this service only
+    process: Optional[subprocess.Popen] = field(default=None, repr=False)
+
+    def start(self, env: Dict[str, str]) -> None:
+        self.log_file.parent.mkdir(parents=True, exist_ok=True)
+        log = self.log_file.open("ab")
+        self.process = subprocess.Popen(
+            self.command,
+            cwd=PROJECT_ROOT,
+            env={**env, **self.extra_env},
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+
+    def is_healthy(self) -> bool:
+        try:
+            with urllib.request.urlopen(self.health_url, timeout=2) as response:
+                return response.status == 200
+        except (urllib.error.URLError, OSError):
+            return False
+
+    def exited(self) -> Optional[int]:
+        return None if self.process is None else self.process.poll()
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            try:
+                self.process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.process.pid, signal.SIGKILL)
+
+    def log_tail(self, lines: int = 25) -> str:
+        try:
+            return "\n".join(self.log_file.read_text(errors="replace").splitlines()[-lines:])
+        except OSError:
+            return "(no log)"
+
+
+def action_service(settings: Settings) -> Service:
+    return Service(
+        name="action server",
+        command=[
+            bin_path("rasa"),
+            "run",
+            "actions",
+            "--actions",
+            "actions",
+            "--port",
+            str(settings.action_port),
+        ],
+        health_url=f"http://localhost:{settings.action_port}/health",
+        log_file=settings.run_dir / "logs" / "actions.log",
+    )
+
+
+def rasa_service(settings: Settings, model: Path, token: str) -> Service:
+    return Service(
+        name="Rasa server",
+        command=[
+            bin_path("rasa"),
+            "run",
+            "--model",
+            str(model),
+            "--enable-api",
+            "--auth-token",
+            token,
+            "--cors",
+            *settings.cors_origin_list,
+            "--port",
+            str(settings.rasa_port),
+            "--credentials",
+            "credentials.yml",
+            "--endpoints",
+            "endpoints.yml",
+        ],
+        health_url=f"http://localhost:{settings.rasa_port}/status?token={token}",
+        log_file=settings.run_dir / "logs" / "rasa.log",
+    )
+
+
+def web_service(settings: Settings, token: str) -> Service:
+    """The demo page, the widget's files and its history endpoint (webchat/server.py).
+
+    The Rasa token reaches it in its environment only: the browser never gets it.
+    """
+    return Service(
+        name="web chat",
+        command=[
+            sys.executable,
+            "-m",
+            "webchat.server",
+            "--port",
+            str(settings.web_port),
+            "--rasa-url",
+            f"http://localhost:{settings.rasa_port}",
+            "--cors-origins",
+            settings.cors_origins,
+        ],
+        health_url=f"http://localhost:{settings.web_port}/healthz",
+        log_file=settings.run_dir / "logs" / "web.log",
+        extra_env={"RASA_AUTH_TOKEN": token},
+    )
+
+
+def build_services(settings: Settings, model: Path, token: str) -> List[Service]:
+    return [
+        action_service(settings),
+        rasa_service(settings, model, token),
+        web_service(settings, token),
+    ]
+
+
+def wait_until_healthy(services: List[Service], timeout_s: float = STARTUP_TIMEOUT_S) -> None:
+    started = time.monotonic()
+    pending = list(services)
+    while pending:
+        for service in list(pending):
+            code = service.exited()
+            if code is not None:
+                raise RuntimeError(
+                    f"The {service.name} stopped during start-up (exit {code}). "
+                    f"Last lines of {service.log_file}:\n{service.log_tail()}"
+                )
+            if service.is_healthy():
+                pending.remove(service)
+                print(
+                    f"\r  {service.name} is up ({time.monotonic() - started:.0f} s)".ljust(60),
+                    flush=True,
+                )
+        elapsed = time.monotonic() - started
+        if elapsed > timeout_s:
+            names = ", ".join(s.name for s in pending)
+            raise RuntimeError(f"Timed out after {timeout_s:.0f} s waiting for: {names}")
+        if pending:
+            print(
+                f"\r  waiting for {', '.join(s.name for s in pending)} ... {elapsed:.0f} s",
+                end="",
+                flush=True,
+            )
+            time.sleep(1)
+
+
+def print_ready(settings: Settings, token: str) -> None:
+    rasa = f"http://localhost:{settings.rasa_port}"
+    print(
+        f"""
+The assistant is running.
+  Web chat     : http://localhost:{settings.web_port}/   (demo clinic page with the chat widget)
+  REST webhook : curl -s -XPOST {rasa}/webhooks/rest/webhook -H 'Content-Type: application/json' \\
+                   -d '{{"sender": "visitor-1", "message": "how quickly does ketamine work?"}}'
+  HTTP API     : {rasa}/status?token=<token in {settings.run_dir / "auth_token"} or RASA_AUTH_TOKEN>
+  Terminal chat: make shell   (in another terminal)
+  Logs         : {settings.run_dir / "logs"}
+Press Ctrl-C to stop.""",
+        flush=True,
+    )
+
+
+class StopRequest:
+    """Set by Ctrl-C or SIGTERM, so a launcher stops its services cleanly instead of dying."""
+
+    def __init__(self) -> None:
+        self.requested = False
+        signal.signal(signal.SIGINT, self._request)
+        signal.signal(signal.SIGTERM, self._request)
+
+    def _request(self, signum, frame) -> None:  # noqa: ARG002 - signal handler signature
+        self.requested = True
+
+
+def run() -> int:
+    settings = load_settings()
+    try:
+        load_clinic(settings)
+        check_databases(settings)
+    except (ClinicSettingsError, PreflightError) as error:
+        print(f"Cannot start: {error}", file=sys.stderr)
+        return 2
+    token = auth_token(settings)
+    model = training.train()
+    services = build_services(settings, model, token)
+    env = service_environment(settings)
+    stop = StopRequest()
+    print(
+        "Starting the action server, the Rasa server and the web chat (about 30-60 s)...",
+        flush=True,
+    )
+    try:
+        for service in services:
+            service.start(env)
+        wait_until_healthy(services)
+        record_rasa_servers(settings, [f"http://localhost:{settings.rasa_port}"])
+        print_ready(settings, token)
+        while not stop.requested:
+            for service in services:
+                if service.exited() is not None:
+                    print(
+                        f"The {service.name} stopped (exit {service.exited()}). "
+                        f"Last lines of its log:\n{service.log_tail()}",
+                        file=sys.stderr,
+                    )
+                    return 1
+            time.sleep(1)
+        return 0
+    except RuntimeError as error:
+        print(f"\n{error}", file=sys.stderr)
+        return 1
+    finally:
+        print("\nStopping...", flush=True)
+        for service in reversed(services):
+            service.stop()
+
+
+def main(argv=None) -> int:
+    argparse.ArgumentParser(description=__doc__.splitlines()[0]).parse_args(argv)
+    return run()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,1 +1,0 @@
-"""Project tooling: set-up, training, running the stack, evaluation, staff commands."""

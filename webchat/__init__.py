@@ -1,0 +1,1 @@
+"""The web chat: the widget visitors use (src/, built into dist/) and the server that serves it."""
