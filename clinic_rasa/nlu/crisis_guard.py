@@ -27,7 +27,7 @@ from rasa.shared.nlu.training_data.message import Message
 
 from clinic_core.contract import CRISIS_INTENT, DETECTION_KEY
 from clinic_core.settings import load_settings
-from clinic_rasa.nlu.phrase_matcher import PhraseMatcher, load_phrase_file
+from clinic_core.phrases import PhraseMatcher, load_phrase_file
 
 logger = logging.getLogger(__name__)
 

@@ -26,7 +26,7 @@ from typing import Dict, Iterable, List, Optional, Tuple
 import yaml
 
 from clinic_core.settings import ClinicInfo
-from clinic_rasa.nlu.phrase_matcher import PhraseMatcher, load_phrase_file, normalize
+from clinic_core.phrases import PhraseMatcher, load_phrase_file, normalize
 from clinic_staff.faq.files import FAQ_DIR, MIN_PHRASINGS, topic_problem
 
 MAX_ANSWER_CHARS = 1200  # about 200 words: more is hard to read in the chat window

@@ -4,7 +4,7 @@ import pytest
 from rasa.shared.nlu.training_data.message import Message
 
 from clinic_rasa.nlu.crisis_guard import CrisisGuard
-from clinic_rasa.nlu.phrase_matcher import PhraseMatcher
+from clinic_core.phrases import PhraseMatcher
 
 CONFIG = {**CrisisGuard.get_default_config()}
 
