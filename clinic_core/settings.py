@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import List, Mapping, Optional
@@ -119,6 +119,9 @@ class ClinicInfo:
     hours: str
     time_zone: str
     address: str
+    # Practice policies quoted in FAQ answers as {field_name} (payment_options, parking_info...):
+    # every other text field of clinic.yml, so staff add one without a code change.
+    policies: Mapping[str, str] = field(default_factory=dict)
 
     def as_slots(self) -> dict:
         """Slot values that responses interpolate, e.g. `{clinic_phone}`."""
@@ -131,7 +134,20 @@ class ClinicInfo:
             "booking_url": self.booking_url,
             "clinic_hours": self.hours,
             "clinic_address": self.address,
+            **self.policies,
         }
+
+
+REQUIRED_CLINIC_FIELDS = (
+    "clinic_name",
+    "doctor_name",
+    "phone",
+    "email",
+    "booking_url",
+    "hours",
+    "time_zone",
+    "address",
+)
 
 
 class ClinicSettingsError(ValueError):
@@ -144,7 +160,7 @@ def _read_clinic(path: Path, mtime: float) -> ClinicInfo:
         raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     except (OSError, yaml.YAMLError) as error:
         raise ClinicSettingsError(f"Cannot read clinic settings {path}: {error}") from error
-    fields = ClinicInfo.__dataclass_fields__
+    fields = REQUIRED_CLINIC_FIELDS
     missing = [name for name in fields if not str(raw.get(name) or "").strip()]
     if missing:
         raise ClinicSettingsError(
@@ -152,7 +168,12 @@ def _read_clinic(path: Path, mtime: float) -> ClinicInfo:
         )
     if not str(raw["booking_url"]).startswith("https://"):
         raise ClinicSettingsError(f"{path}: booking_url must start with https://")
-    return ClinicInfo(**{name: str(raw[name]).strip() for name in fields})
+    policies = {
+        str(name): " ".join(str(value).split())
+        for name, value in raw.items()
+        if name not in fields and isinstance(value, (str, int, float))
+    }
+    return ClinicInfo(**{name: str(raw[name]).strip() for name in fields}, policies=policies)
 
 
 def load_clinic(settings: Optional[Settings] = None) -> ClinicInfo:

@@ -25,10 +25,16 @@ from typing import Dict, Iterable, List, Optional, Tuple
 
 import yaml
 
-from clinic_core.settings import ClinicInfo
+from clinic_core.settings import (
+    REQUIRED_CLINIC_FIELDS,
+    ClinicInfo,
+    ClinicSettingsError,
+    load_clinic,
+)
 from clinic_core.phrases import PhraseMatcher, load_phrase_file, normalize
 from clinic_staff.faq.files import FAQ_DIR, MIN_PHRASINGS, topic_problem
 
+MAX_TITLE_CHARS = 40  # a "Did you mean" button on a phone
 MAX_ANSWER_CHARS = 1200  # about 200 words: more is hard to read in the chat window
 NEAR_DUPLICATE_SIMILARITY = 0.85  # shared words / all words; 0.8 flagged "how does ketamine work" vs "how fast does ketamine work"
 NEAR_DUPLICATE_MIN_WORDS = 3  # shorter phrasings ("cost?") are too short to compare
@@ -67,6 +73,7 @@ class NluFile:
     intents: List[Tuple[str, int]] = field(default_factory=list)  # (intent, line)
     answers: Dict[str, List[Tuple[str, int]]] = field(default_factory=dict)  # key -> (text, line)
     responses_line: int = 0
+    metadata: Dict[str, str] = field(default_factory=dict)  # the FAQ intent's title, source, review
 
 
 def _mapping(node: yaml.Node) -> Dict[str, Tuple[yaml.Node, yaml.Node]]:
@@ -123,6 +130,12 @@ def parse_nlu_file(project: Path, path: Path) -> Tuple[Optional[NluFile], List[P
                 parsed.intents.append((intent, key.start_mark.line + 1))
                 if "examples" in entry:
                     parsed.examples += _examples(entry["examples"][1], intent, rel)
+                if "metadata" in entry:
+                    parsed.metadata = {
+                        name: str(node.value or "").strip()
+                        for name, (_, node) in _mapping(entry["metadata"][1]).items()
+                        if isinstance(node, yaml.ScalarNode)
+                    }
     if "responses" in top:
         parsed.responses_line = top["responses"][0].start_mark.line + 1
         for name, (key, value) in _mapping(top["responses"][1]).items():
@@ -181,13 +194,66 @@ def check_faq_structure(faq: NluFile, topic_from_name: str) -> List[Problem]:
         return problems
     for text, line in faq.answers[key]:
         problems += check_answer(faq.path, line, text)
+    return problems + check_faq_metadata(faq, intent_line)
+
+
+def check_faq_metadata(faq: NluFile, line: int) -> List[Problem]:
+    """Each FAQ names its button title, its source, and who last reviewed it clinically."""
+    problems: List[Problem] = []
+    meta = faq.metadata
+    title = meta.get("title", "")
+    if not title:
+        problems.append(
+            Problem(
+                faq.path,
+                line,
+                "error",
+                "the FAQ has no 'title:' under "
+                "'metadata:' (the short label of its button, e.g. \"Cost\")",
+            )
+        )
+    elif len(title) > MAX_TITLE_CHARS:
+        problems.append(
+            Problem(
+                faq.path,
+                line,
+                "error",
+                f"the title is {len(title)} characters; "
+                f"keep it to {MAX_TITLE_CHARS} so it fits on a button",
+            )
+        )
+    if not meta.get("source"):
+        problems.append(
+            Problem(
+                faq.path,
+                line,
+                "error",
+                "the FAQ has no 'source:' under "
+                "'metadata:': quote the article passage or name the clinic.yml "
+                "setting the answer comes from",
+            )
+        )
+    if not meta.get("reviewed_by") or not meta.get("reviewed_on"):
+        problems.append(
+            Problem(
+                faq.path,
+                line,
+                "warning",
+                "not yet reviewed by a clinician: "
+                "fill in 'reviewed_by:' and 'reviewed_on:' (YYYY-MM-DD) under "
+                "'metadata:' once a clinician has checked the answer",
+            )
+        )
     return problems
 
 
 def placeholders() -> List[str]:
     """The {names} an answer may use: the clinic.yml details copied into slots."""
-    blank = ClinicInfo(**{name: "" for name in ClinicInfo.__dataclass_fields__})
-    return sorted(blank.as_slots())
+    try:
+        return sorted(load_clinic().as_slots())
+    except ClinicSettingsError:
+        blank = ClinicInfo(**{name: "" for name in REQUIRED_CLINIC_FIELDS})
+        return sorted(blank.as_slots())
 
 
 def check_answer(path: str, line: int, text: str) -> List[Problem]:
