@@ -26,8 +26,8 @@ from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
 from clinic_core.contract import CRISIS_INTENT, DETECTION_KEY
-from clinic_core.settings import load_settings
 from clinic_core.phrases import PhraseMatcher, load_phrase_file
+from clinic_core.settings import load_settings
 
 logger = logging.getLogger(__name__)
 

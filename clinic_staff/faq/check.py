@@ -25,13 +25,13 @@ from typing import Dict, Iterable, List, Optional, Tuple
 
 import yaml
 
+from clinic_core.phrases import PhraseMatcher, load_phrase_file, normalize
 from clinic_core.settings import (
     REQUIRED_CLINIC_FIELDS,
     ClinicInfo,
     ClinicSettingsError,
     load_clinic,
 )
-from clinic_core.phrases import PhraseMatcher, load_phrase_file, normalize
 from clinic_staff.faq.files import FAQ_DIR, MIN_PHRASINGS, topic_problem
 
 MAX_TITLE_CHARS = 40  # a "Did you mean" button on a phone

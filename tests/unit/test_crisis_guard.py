@@ -3,8 +3,8 @@
 import pytest
 from rasa.shared.nlu.training_data.message import Message
 
-from clinic_rasa.nlu.crisis_guard import CrisisGuard
 from clinic_core.phrases import PhraseMatcher
+from clinic_rasa.nlu.crisis_guard import CrisisGuard
 
 CONFIG = {**CrisisGuard.get_default_config()}
 

@@ -44,7 +44,9 @@ def test_every_heldout_label_is_a_current_topic_or_intent(heldout_file):
 
 
 def test_every_faq_topic_has_a_test_conversation():
-    stories = yaml.safe_load((PROJECT_ROOT / "tests" / "conversations" / "test_faq.yml").read_text())
+    stories = yaml.safe_load(
+        (PROJECT_ROOT / "tests" / "conversations" / "test_faq.yml").read_text()
+    )
     tested = {
         step["intent"][4:]
         for story in stories["stories"]

@@ -1,7 +1,7 @@
 import pytest
 
-from clinic_core.settings import PROJECT_ROOT
 from clinic_core.phrases import PhraseMatcher, load_phrase_file, normalize
+from clinic_core.settings import PROJECT_ROOT
 
 
 @pytest.fixture
