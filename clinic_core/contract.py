@@ -6,8 +6,15 @@ tests/unit/test_contract.py checks that domain.yml declares every one of them.
 """
 
 CRISIS_INTENT = "crisis"
+CRISIS_IMMINENT_INTENT = "crisis_imminent"
+CRISIS_CHECK_INTENT = "crisis_check"
+CRISIS_INTENTS = (CRISIS_IMMINENT_INTENT, CRISIS_INTENT, CRISIS_CHECK_INTENT)
 # Key of the parse result under which the crisis guard says which layer fired.
 DETECTION_KEY = "crisis_detection"
 FLAG_CRISIS_ACTION = "action_flag_crisis"
 CRISIS_FLAGGED_SLOT = "crisis_flagged"
 CRISIS_FOLLOWUP_RESPONSE = "utter_crisis_followup"
+AFTER_CHECK_IN_ACTION = "action_after_check_in"
+CRISIS_RESPONSE = "utter_crisis"
+CRISIS_IMMINENT_RESPONSE = "utter_crisis_imminent"
+CHECK_IN_ANSWER_SLOT = "crisis_check_answer"

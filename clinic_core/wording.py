@@ -50,3 +50,26 @@ def render(name: str, values: Optional[Mapping[str, Any]] = None, fallback: str 
         filled = {}
     filled.update(values or {})
     return " ".join(str(found["text"]).format_map(_KeepUnknown(filled)).split())
+
+
+def render_message(
+    name: str, values: Optional[Mapping[str, Any]] = None, fallback: str = ""
+) -> Dict[str, Any]:
+    """Response `name` as a bot message: its text and its buttons, placeholders filled."""
+    message: Dict[str, Any] = {"text": render(name, values, fallback)}
+    found = response(name) or {}
+    try:
+        filled: Dict[str, Any] = dict(load_clinic().as_slots())
+    except ClinicSettingsError:
+        filled = {}
+    filled.update(values or {})
+    buttons = [
+        {
+            key: str(button.get(key, "")).format_map(_KeepUnknown(filled))
+            for key in ("title", "payload")
+        }
+        for button in found.get("buttons") or []
+    ]
+    if buttons:
+        message["buttons"] = buttons
+    return message

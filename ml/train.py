@@ -12,6 +12,7 @@ import argparse
 import hashlib
 import os
 import subprocess
+import tarfile
 import sys
 import time
 from pathlib import Path
@@ -19,7 +20,7 @@ from typing import Iterable, List, Optional
 
 from clinic_core.settings import PROJECT_ROOT, load_settings
 
-TRAINING_INPUTS = ("config.yml", "domain.yml", "data", "clinic_nlu")
+TRAINING_INPUTS = ("config.yml", "domain.yml", "data", "clinic_rasa/nlu")
 
 
 def _input_files(root: Path) -> List[Path]:
@@ -54,6 +55,23 @@ def model_path(root: Path = PROJECT_ROOT, model_dir: Optional[Path] = None) -> P
     return model_dir / f"clinic-{fingerprint(root)}.tar.gz"
 
 
+def model_file_is_whole(path: Path) -> bool:
+    """True when the model archive reads to its end (gzip checksums included) and holds
+    Rasa's metadata: a file cut short or overwritten would make the server start modelless."""
+    try:
+        with tarfile.open(path, "r:gz") as archive:
+            names = set()
+            for member in archive:
+                names.add(member.name.lstrip("./"))
+                if member.isfile():
+                    extracted = archive.extractfile(member)
+                    while extracted is not None and extracted.read(1 << 20):
+                        pass
+    except (OSError, EOFError, tarfile.TarError):
+        return False
+    return any(name.endswith("metadata.json") for name in names)
+
+
 def rasa_executable() -> str:
     return str(Path(sys.executable).with_name("rasa"))
 
@@ -63,6 +81,9 @@ def train(
 ) -> Path:
     """Train into the fingerprinted path unless it already exists; return the path."""
     target = model_path(root, model_dir)
+    if target.exists() and not model_file_is_whole(target):
+        print(f"{target.name} is damaged (it cannot be read whole); removing it and retraining.")
+        target.unlink()
     if target.exists():
         print(
             f"Model is up to date: {target.relative_to(root) if target.is_relative_to(root) else target}"

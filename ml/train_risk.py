@@ -84,8 +84,9 @@ def fit(rows: List[dict], vectors: np.ndarray, settings: dict, version_id: str) 
     imminent = LogisticRegression(C=c, max_iter=5000, class_weight="balanced").fit(
         features[crisis_rows], now
     )
-    return RiskModel(ngrams, at_risk, imminent,
-                     Thresholds.from_mapping(settings["thresholds"]), version_id)
+    return RiskModel(
+        ngrams, at_risk, imminent, Thresholds.from_mapping(settings["thresholds"]), version_id
+    )
 
 
 def train(folder: Path = MODEL_DIR, force: bool = False) -> RiskModel:
@@ -100,11 +101,36 @@ def train(folder: Path = MODEL_DIR, force: bool = False) -> RiskModel:
     rows = load_jsonl(files)
     started = time.monotonic()
     print(f"Training the risk model on {len(rows)} messages ({len(files)} files)...", flush=True)
-    vectors = get_encoder().encode_batch([r["text"] for r in rows])
+    vectors = cached_vectors([r["text"] for r in rows], folder / "vectors.npz", get_encoder())
     model = fit(rows, vectors, read_settings(), wanted)
     model.save(folder)
-    print(f"Risk model {wanted} saved to {folder} in {time.monotonic() - started:.0f} s", flush=True)
+    print(
+        f"Risk model {wanted} saved to {folder} in {time.monotonic() - started:.0f} s", flush=True
+    )
     return model
+
+
+def cached_vectors(texts: List[str], cache_file: Path, encoder: object) -> np.ndarray:
+    """Sentence vectors of `texts`, re-encoding only texts not in the cache file (retraining
+    after a corpus edit then takes seconds instead of a minute)."""
+    known: Dict[str, np.ndarray] = {}
+    name = getattr(encoder, "name", "")
+    if cache_file.exists():
+        with np.load(cache_file, allow_pickle=False) as cached:
+            if str(cached["encoder"]) == name:
+                known = dict(zip(cached["texts"].tolist(), cached["vectors"]))
+    missing = [t for t in dict.fromkeys(texts) if t not in known]
+    if missing:
+        known.update(zip(missing, encoder.encode_batch(missing)))  # type: ignore[attr-defined]
+        cache_file.parent.mkdir(parents=True, exist_ok=True)
+        keep = list(dict.fromkeys(texts))
+        np.savez(
+            cache_file,
+            encoder=np.array(name),
+            texts=np.array(keep),
+            vectors=np.stack([known[t] for t in keep]),
+        )
+    return np.stack([known[t] for t in texts])
 
 
 def grade_counts(model: RiskModel, rows: List[dict]) -> Dict[str, Dict[str, int]]:
@@ -124,16 +150,25 @@ def tune(model: RiskModel, rows: List[dict]) -> List[Tuple[Thresholds, dict]]:
     for crisis in (0.5, 0.6, 0.7, 0.8, 0.9):
         for check_in in (0.2, 0.3, 0.4, 0.5):
             t = Thresholds(crisis, check_in, model.thresholds.imminent)
-            grades = [(row["label"], model.grade_of(a.at_risk, a.uncertain, a.imminent))
-                      for row, a in scored]
+            grades = [
+                (row["label"], model.grade_of(a.at_risk, a.uncertain, a.imminent))
+                for row, a in scored
+            ]
             at_risk = [g for label, g in grades if label in ("risk", "imminent")]
             harmless = [g for label, g in grades if label == "harmless"]
-            table.append((t, {
-                "recall_any": sum(g != "none" for g in at_risk) / len(at_risk),
-                "recall_full": sum(g in ("risk", "imminent") for g in at_risk) / len(at_risk),
-                "false_crisis": sum(g in ("risk", "imminent") for g in harmless) / len(harmless),
-                "false_check_in": sum(g == "check_in" for g in harmless) / len(harmless),
-            }))
+            table.append(
+                (
+                    t,
+                    {
+                        "recall_any": sum(g != "none" for g in at_risk) / len(at_risk),
+                        "recall_full": sum(g in ("risk", "imminent") for g in at_risk)
+                        / len(at_risk),
+                        "false_crisis": sum(g in ("risk", "imminent") for g in harmless)
+                        / len(harmless),
+                        "false_check_in": sum(g == "check_in" for g in harmless) / len(harmless),
+                    },
+                )
+            )
     return table
 
 
@@ -147,8 +182,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         rows = load_jsonl([args.tune])
         print("crisis check_in | recall(any) recall(crisis) | harmless: crisis check-in")
         for t, r in tune(model, rows):
-            print(f"{t.crisis:6.2f} {t.check_in:8.2f} | {r['recall_any']:11.1%} "
-                  f"{r['recall_full']:14.1%} | {r['false_crisis']:16.1%} {r['false_check_in']:8.1%}")
+            print(
+                f"{t.crisis:6.2f} {t.check_in:8.2f} | {r['recall_any']:11.1%} "
+                f"{r['recall_full']:14.1%} | {r['false_crisis']:16.1%} {r['false_check_in']:8.1%}"
+            )
     return 0
 
 

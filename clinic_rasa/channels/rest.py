@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from asyncio import CancelledError
-from typing import Any, Awaitable, Callable, Dict, List, Optional, Text, Union
+from typing import Any, Awaitable, Callable, Dict, Optional, Text, Union
 
 import rasa.utils.endpoints
 from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, UserMessage
@@ -15,8 +15,8 @@ from sanic.response import HTTPResponse, ResponseStream
 
 from clinic_core.settings import Settings, load_settings
 from clinic_rasa import patches
-from clinic_rasa.channels.validation import SILENT_TURN_REPLY, InvalidRequest, parse_rest_body
-from clinic_rasa.patches import action_fallback
+from clinic_rasa.channels import safety_net
+from clinic_rasa.channels.validation import InvalidRequest, parse_rest_body
 
 logger = logging.getLogger(__name__)
 
@@ -38,6 +38,7 @@ class ClinicRestInput(RestInput):
     @classmethod
     def from_credentials(cls, credentials: Optional[Dict[Text, Any]]) -> InputChannel:
         patches.install_all()
+        safety_net.warm_up()
         return cls()
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
@@ -79,17 +80,13 @@ class ClinicRestInput(RestInput):
                 )
             except CancelledError:
                 logger.error("Handling a message of %s timed out.", incoming.sender_id)
-                return response.json(_problem_reply(incoming.sender_id))
+                return response.json(safety_net.reply(incoming.sender_id, incoming.text))
             except Exception:  # noqa: BLE001 - the visitor must get an answer, not silence
                 logger.exception("Handling a message of %s failed.", incoming.sender_id)
-                return response.json(_problem_reply(incoming.sender_id))
+                return response.json(safety_net.reply(incoming.sender_id, incoming.text))
+            # No reply at all: no model is loaded, or nothing was predicted.
             return response.json(
-                collector.messages
-                or [{"recipient_id": incoming.sender_id, "text": SILENT_TURN_REPLY}]
+                collector.messages or safety_net.reply(incoming.sender_id, incoming.text)
             )
 
         return webhook
-
-
-def _problem_reply(sender_id: str) -> List[Dict[str, str]]:
-    return [{"recipient_id": sender_id, "text": action_fallback.unavailable_message()}]

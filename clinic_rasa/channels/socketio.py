@@ -11,13 +11,12 @@ from sanic import Blueprint
 
 from clinic_core.settings import Settings, load_settings
 from clinic_rasa import patches
+from clinic_rasa.channels import safety_net
 from clinic_rasa.channels.validation import (
-    SILENT_TURN_REPLY,
     InvalidRequest,
     check_message,
     check_sender,
 )
-from clinic_rasa.patches import action_fallback
 
 logger = logging.getLogger(__name__)
 
@@ -56,6 +55,7 @@ class ClinicSocketIOInput(SocketIOInput):
     @classmethod
     def from_credentials(cls, credentials: Optional[Dict[Text, Any]]) -> InputChannel:
         patches.install_all()
+        safety_net.warm_up()
         return super().from_credentials(credentials)
 
     def allowed_origin(self, origin: Optional[str]) -> bool:
@@ -83,6 +83,16 @@ class ClinicSocketIOInput(SocketIOInput):
 
         async def reply(room: str, text: str) -> None:
             await sio.emit(self.bot_message_evt, {"text": text}, room=room)
+
+        async def reply_safely(room: str, text: str) -> None:
+            """The safety net's messages, with buttons as Rasa's socket.io output sends them."""
+            for message in safety_net.reply(room, text):
+                payload: Dict[str, Any] = {"text": message["text"]}
+                if message.get("buttons"):
+                    payload["quick_replies"] = [
+                        {"content_type": "text", **button} for button in message["buttons"]
+                    ]
+                await sio.emit(self.bot_message_evt, payload, room=room)
 
         async def handle_message(sid: Text, data: Any) -> None:
             if not isinstance(data, dict):
@@ -120,10 +130,10 @@ class ClinicSocketIOInput(SocketIOInput):
                 )
             except Exception:  # noqa: BLE001 - the visitor must get an answer, not silence
                 logger.exception("Handling a socket.io message of %s failed.", sender_id)
-                await reply(sender_id, action_fallback.unavailable_message())
+                await reply_safely(sender_id, incoming.text)
                 return
-            if not output_channel.sent:
-                await reply(sender_id, SILENT_TURN_REPLY)
+            if not output_channel.sent:  # no model loaded, or nothing was predicted
+                await reply_safely(sender_id, incoming.text)
 
         sio.on(self.user_message_evt, handle_message, namespace=self.namespace)
         return socketio_webhook

@@ -23,11 +23,6 @@ NO_WORDS_REPLY = (
     "I read words best. What would you like to know? You can ask me about "
     "ketamine treatment or booking a consultation."
 )
-# Sent when Rasa handled a message but said nothing: a visitor should never meet silence.
-SILENT_TURN_REPLY = (
-    "Sorry, I didn't understand that. Could you put it another way? "
-    "You can ask me about ketamine treatment or booking a consultation."
-)
 
 
 class InvalidRequest(ValueError):

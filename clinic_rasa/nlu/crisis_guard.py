@@ -1,12 +1,16 @@
-"""Crisis guard: a Rasa NLU component that makes sure crisis messages are never missed.
+"""Crisis guard: a Rasa NLU component that grades every message for risk, last in the pipeline.
 
-It runs last in the pipeline, on every message, and sets the intent to
-`crisis` when either layer fires:
-- the phrase list staff maintain (safety/crisis_phrases.yml), matched
-  deterministically, whatever the model's confidence;
-- the trained `crisis` intent, also when the FallbackClassifier replaced it
-  with `nlu_fallback` because its confidence was low.
-Which layer fired is added to the parse result under `crisis_detection`.
+Three independent layers vote; the highest grade wins:
+- the risk model (clinic_core/risk.py): sentence meaning, trained apart from the FAQ model on
+  thousands of messages by independent writers; it alone can grade `imminent` (danger now) and
+  `check_in` (an uncertain signal: the bot asks directly);
+- the phrase list staff maintain (safety/crisis_phrases.yml), matched deterministically;
+- the FAQ model's trained `crisis` intent, also when the FallbackClassifier replaced it.
+
+The intent becomes `crisis_imminent`, `crisis` or `crisis_check`, whatever the other components
+said, and the parse result carries `crisis_detection`: the grade, the layer that decided it and
+the risk model's scores. If the risk model cannot be loaded the other two layers still run, and
+the error is logged at every start.
 """
 
 from __future__ import annotations
@@ -25,11 +29,26 @@ from rasa.shared.constants import DEFAULT_NLU_FALLBACK_INTENT_NAME
 from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
-from clinic_core.contract import CRISIS_INTENT, DETECTION_KEY
+from clinic_core.contract import (
+    CRISIS_CHECK_INTENT,
+    CRISIS_IMMINENT_INTENT,
+    CRISIS_INTENT,
+    CRISIS_INTENTS,
+    DETECTION_KEY,
+)
+from clinic_core.encoder import EncoderError
 from clinic_core.phrases import PhraseMatcher, load_phrase_file
+from clinic_core.risk import RiskAssessment, RiskModel, RiskModelError, get_risk_model
 from clinic_core.settings import load_settings
 
 logger = logging.getLogger(__name__)
+
+GRADE_ORDER = ("check_in", "risk", "imminent")
+INTENT_OF_GRADE = {
+    "imminent": CRISIS_IMMINENT_INTENT,
+    "risk": CRISIS_INTENT,
+    "check_in": CRISIS_CHECK_INTENT,
+}
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
@@ -51,9 +70,15 @@ class CrisisGuard(GraphComponent, IntentClassifier):
             "model_threshold": 0.3,
         }
 
-    def __init__(self, config: Dict[Text, Any], matcher: PhraseMatcher) -> None:
+    def __init__(
+        self,
+        config: Dict[Text, Any],
+        matcher: PhraseMatcher,
+        risk_model: Optional[RiskModel] = None,
+    ) -> None:
         self.config = config
         self.matcher = matcher
+        self.risk_model = risk_model
 
     @classmethod
     def create(
@@ -70,33 +95,65 @@ class CrisisGuard(GraphComponent, IntentClassifier):
         )
         matcher = load_phrase_file(path)
         logger.info(f"Crisis guard loaded {len(matcher.phrases)} phrases from {path}")
-        return cls(config, matcher)
+        try:
+            loaded = get_risk_model()
+            logger.info(f"Crisis guard loaded risk model {loaded.version}")
+            risk_model: Optional[RiskModel] = loaded
+        except (RiskModelError, EncoderError) as error:
+            logger.error(f"Crisis guard runs WITHOUT the risk model: {error}")
+            risk_model = None
+        return cls(config, matcher, risk_model)
 
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:
             detection = self.detect(message)
             if detection:
-                self._mark_crisis(message, detection)
+                self._mark(message, detection)
         return messages
 
     def detect(self, message: Message) -> Optional[Dict[Text, Any]]:
-        """Which layer found a crisis in `message`, or None."""
-        match = self.matcher.find(message.get(TEXT) or "", _lemmatizer(message))
+        """The grade (imminent, risk, check_in) and the layer that gave it, or None."""
+        text = message.get(TEXT) or ""
+        if not text.strip() or text.startswith("/"):  # buttons carry their own intent
+            return None
+        found: List[Dict[Text, Any]] = []
+        assessment = self._assess(text)
+        if assessment and assessment.grade != "none":
+            found.append({"grade": assessment.grade, "layer": "risk_model"})
+        match = self.matcher.find(text, _lemmatizer(message))
         if match:
-            return {"layer": "phrase_list", "phrase": match.phrase}
+            found.append({"grade": "risk", "layer": "phrase_list", "phrase": match.phrase})
         confidence = _model_crisis_confidence(message)
         if confidence >= self.config["model_threshold"]:
-            return {"layer": "model", "confidence": round(confidence, 3)}
-        return None
+            found.append({"grade": "risk", "layer": "model", "confidence": round(confidence, 3)})
+        if not found:
+            return None
+        detection = max(found, key=lambda d: GRADE_ORDER.index(d["grade"]))
+        if assessment is not None and self.risk_model is not None:
+            detection["risk"] = assessment.as_dict()
+            told_as_now = assessment.imminent >= self.risk_model.thresholds.imminent
+            if detection["grade"] == "risk" and told_as_now and assessment.at_risk >= 0.5:
+                detection["grade"] = "imminent"  # another layer's catch, told as happening now
+        return detection
+
+    def _assess(self, text: str) -> Optional[RiskAssessment]:
+        if self.risk_model is None:
+            return None
+        try:
+            return self.risk_model.assess(text)
+        except Exception as error:  # noqa: BLE001 - the other layers must still run
+            logger.error(f"Risk model failed on a message: {error}")
+            return None
 
     @staticmethod
-    def _mark_crisis(message: Message, detection: Dict[Text, Any]) -> None:
-        crisis = {"name": CRISIS_INTENT, "confidence": 1.0}
+    def _mark(message: Message, detection: Dict[Text, Any]) -> None:
+        name = INTENT_OF_GRADE[detection["grade"]]
+        intent = {"name": name, "confidence": 1.0}
         ranking = [
-            r for r in message.get(INTENT_RANKING_KEY) or [] if r.get("name") != CRISIS_INTENT
+            r for r in message.get(INTENT_RANKING_KEY) or [] if r.get("name") not in CRISIS_INTENTS
         ]
-        message.set(INTENT, crisis, add_to_output=True)
-        message.set(INTENT_RANKING_KEY, [crisis, *ranking], add_to_output=True)
+        message.set(INTENT, intent, add_to_output=True)
+        message.set(INTENT_RANKING_KEY, [intent, *ranking], add_to_output=True)
         message.set(DETECTION_KEY, detection, add_to_output=True)
 
 

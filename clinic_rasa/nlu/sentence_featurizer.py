@@ -45,9 +45,7 @@ SKIP_ATTRIBUTES = "skip_attributes"
 BATCH_SIZE = "batch_size"
 
 
-@DefaultV1Recipe.register(
-    DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER, is_trainable=False
-)
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER, is_trainable=False)
 class SentenceEncoderFeaturizer(DenseFeaturizer, GraphComponent):
     """Dense sentence features from the shared sentence encoder."""
 
@@ -66,19 +64,24 @@ class SentenceEncoderFeaturizer(DenseFeaturizer, GraphComponent):
         skipped = config.get(SKIP_ATTRIBUTES) or []
         if isinstance(skipped, str) or not all(isinstance(name, str) for name in skipped):
             raise InvalidConfigException(
-                f"{cls.__name__}: '{SKIP_ATTRIBUTES}' must be a list of attribute names.")
+                f"{cls.__name__}: '{SKIP_ATTRIBUTES}' must be a list of attribute names."
+            )
         unknown = sorted(set(skipped) - set(DENSE_FEATURIZABLE_ATTRIBUTES))
         if unknown:
             raise InvalidConfigException(
                 f"{cls.__name__}: cannot skip {unknown}: only {DENSE_FEATURIZABLE_ATTRIBUTES} "
-                f"get features.")
+                f"get features."
+            )
         if int(config.get(BATCH_SIZE, 32)) < 1:
             raise InvalidConfigException(f"{cls.__name__}: '{BATCH_SIZE}' must be at least 1.")
 
     def __init__(self, config: Dict[Text, Any], name: Text) -> None:
         super().__init__(name, config)
-        self.attributes = [attribute for attribute in DENSE_FEATURIZABLE_ATTRIBUTES
-                           if attribute not in (config.get(SKIP_ATTRIBUTES) or [])]
+        self.attributes = [
+            attribute
+            for attribute in DENSE_FEATURIZABLE_ATTRIBUTES
+            if attribute not in (config.get(SKIP_ATTRIBUTES) or [])
+        ]
         self.encoder = get_encoder()  # loaded (and hash-checked) once per process
 
     @classmethod
@@ -101,18 +104,24 @@ class SentenceEncoderFeaturizer(DenseFeaturizer, GraphComponent):
         return None
 
     def _add(self, message: Message, attribute: Text, vector: np.ndarray) -> None:
-        self.add_features_to_message(sequence=None, sentence=vector.reshape(1, -1),
-                                     attribute=attribute, message=message)
+        self.add_features_to_message(
+            sequence=None, sentence=vector.reshape(1, -1), attribute=attribute, message=message
+        )
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:
         """Adds features to every training example (each distinct text is encoded once)."""
         for attribute in self.attributes:
-            examples = [(example, text) for example in training_data.training_examples
-                        for text in [self._text(example, attribute)] if text is not None]
+            examples = [
+                (example, text)
+                for example in training_data.training_examples
+                for text in [self._text(example, attribute)]
+                if text is not None
+            ]
             if not examples:
                 continue
-            vectors = self.encoder.encode_batch([text for _, text in examples],
-                                                batch_size=int(self._config[BATCH_SIZE]))
+            vectors = self.encoder.encode_batch(
+                [text for _, text in examples], batch_size=int(self._config[BATCH_SIZE])
+            )
             for (example, _), vector in zip(examples, vectors):
                 self._add(example, attribute, vector)
             logger.debug(f"{self._identifier}: {len(examples)} '{attribute}' features")
@@ -124,8 +133,12 @@ class SentenceEncoderFeaturizer(DenseFeaturizer, GraphComponent):
         for attribute in (TEXT, ACTION_TEXT):
             if attribute not in self.attributes:
                 continue
-            pending = [(message, text) for message in messages
-                       for text in [self._text(message, attribute)] if text is not None]
+            pending = [
+                (message, text)
+                for message in messages
+                for text in [self._text(message, attribute)]
+                if text is not None
+            ]
             if pending:
                 vectors = self.encoder.encode([text for _, text in pending])
                 for (message, _), vector in zip(pending, vectors):

@@ -10,6 +10,8 @@ and `action_session_start` goes through) and turns a failure into events:
   from clinic.yml here, so FAQ answers still show the phone number;
 * `action_flag_crisis` (runs after the crisis resources were already sent): its
   follow-up response from the domain, the form stopped, no apology;
+* `action_after_check_in`: the crisis response itself (a visitor answering the check-in
+  must never be left without it), then the same follow-up;
 * any other action: one polite message per turn with the clinic's phone number;
   an active form is stopped (its slots are kept) so the visitor isn't stuck in it.
 
@@ -39,7 +41,14 @@ from rasa.shared.core.events import (
     UserUttered,
 )
 
-from clinic_core.contract import CRISIS_FLAGGED_SLOT, CRISIS_FOLLOWUP_RESPONSE, FLAG_CRISIS_ACTION
+from clinic_core import wording
+from clinic_core.contract import (
+    AFTER_CHECK_IN_ACTION,
+    CRISIS_FLAGGED_SLOT,
+    CRISIS_FOLLOWUP_RESPONSE,
+    CRISIS_RESPONSE,
+    FLAG_CRISIS_ACTION,
+)
 from clinic_core.settings import ClinicSettingsError, load_clinic
 
 logger = logging.getLogger(__name__)
@@ -49,14 +58,10 @@ _INSTALLED_MARK = "_clinic_action_fallback"
 
 
 def unavailable_message() -> str:
-    """What the visitor reads when something behind the bot is not working."""
-    try:
-        clinic = load_clinic()
-    except ClinicSettingsError:
-        return "Sorry, I can't do that right now. Please call the clinic."
-    return (
-        f"Sorry, I can't do that right now. Please call us at {clinic.phone} "
-        f"({clinic.hours}). I can still answer questions about the treatment."
+    """What the visitor reads when something behind the bot is not working (domain.yml)."""
+    return wording.render(
+        "utter_action_unavailable",
+        fallback="Sorry, I can't do that right now. Please call the clinic.",
     )
 
 
@@ -78,7 +83,11 @@ async def fallback_events(
         if domain.session_config.carry_over_slots:
             events.extend(ActionSessionStart._slot_set_events_from_tracker(tracker))
         return [*events, *_clinic_slot_events(), ActionExecuted(ACTION_LISTEN_NAME)]
-    if action_name == FLAG_CRISIS_ACTION:
+    if action_name == AFTER_CHECK_IN_ACTION:  # the answer to the check-in: give the resources
+        crisis = await nlg.generate(CRISIS_RESPONSE, tracker, output_channel.name())
+        if crisis:
+            events.append(create_bot_utterance(crisis))
+    if action_name in (FLAG_CRISIS_ACTION, AFTER_CHECK_IN_ACTION):
         followup = await nlg.generate(CRISIS_FOLLOWUP_RESPONSE, tracker, output_channel.name())
         if followup:
             events.append(create_bot_utterance(followup))

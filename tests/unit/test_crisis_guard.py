@@ -24,7 +24,11 @@ def test_phrase_overrides_a_confident_faq_prediction(guard):
     guard.process([message])
     assert message.get("intent") == {"name": "crisis", "confidence": 1.0}
     assert message.get("intent_ranking")[0]["name"] == "crisis"
-    assert message.get("crisis_detection") == {"layer": "phrase_list", "phrase": "want to die"}
+    assert message.get("crisis_detection") == {
+        "grade": "risk",
+        "layer": "phrase_list",
+        "phrase": "want to die",
+    }
 
 
 def test_model_crisis_counts_even_when_the_fallback_replaced_it(guard):

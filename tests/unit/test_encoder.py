@@ -13,8 +13,13 @@ import numpy as np
 import pytest
 
 from clinic_core import encoder as encoder_module
-from clinic_core.encoder import (EncoderIntegrityError, EncoderNotInstalledError,
-                                 SentenceEncoder, default_model_dir, get_encoder)
+from clinic_core.encoder import (
+    EncoderIntegrityError,
+    EncoderNotInstalledError,
+    SentenceEncoder,
+    default_model_dir,
+    get_encoder,
+)
 
 
 def cosine(a: np.ndarray, b: np.ndarray) -> float:
@@ -45,40 +50,59 @@ def test_a_single_string_is_refused_rather_than_encoded_character_by_character(e
 def test_matches_the_similarities_sentence_transformers_publishes_for_this_model(encoder):
     # sbert.net quick start, all-MiniLM-L6-v2: 0.6660, 0.1046, 0.1411
     weather, sunny, stadium = encoder.encode(
-        ["The weather is lovely today.", "It's so sunny outside!", "He drove to the stadium."])
+        ["The weather is lovely today.", "It's so sunny outside!", "He drove to the stadium."]
+    )
     assert cosine(weather, sunny) == pytest.approx(0.6660, abs=1e-3)
     assert cosine(weather, stadium) == pytest.approx(0.1046, abs=1e-3)
     assert cosine(sunny, stadium) == pytest.approx(0.1411, abs=1e-3)
 
 
-@pytest.mark.parametrize("anchor, paraphrase, unrelated", [
-    ("How much does a ketamine infusion cost?", "What is the price of one infusion?",
-     "Can I drive home after the treatment?"),
-    ("I don't want to live anymore", "I want to end my life",
-     "I want to book an appointment"),
-    ("I have a plan to kill myself tonight", "Tonight I am going to take my own life",
-     "I have a plan to visit the clinic tonight"),
-])
+@pytest.mark.parametrize(
+    "anchor, paraphrase, unrelated",
+    [
+        (
+            "How much does a ketamine infusion cost?",
+            "What is the price of one infusion?",
+            "Can I drive home after the treatment?",
+        ),
+        ("I don't want to live anymore", "I want to end my life", "I want to book an appointment"),
+        (
+            "I have a plan to kill myself tonight",
+            "Tonight I am going to take my own life",
+            "I have a plan to visit the clinic tonight",
+        ),
+    ],
+)
 def test_a_paraphrase_is_closer_than_an_unrelated_sentence(encoder, anchor, paraphrase, unrelated):
     a, p, u = encoder.encode([anchor, paraphrase, unrelated])
     assert cosine(a, p) > cosine(a, u) + 0.1
 
 
-@pytest.mark.xfail(reason="all-MiniLM-L6-v2 is English-only: Spanish paraphrases are not "
-                          "recognised (docs/reports/encoder.md); passes with a multilingual model",
-                   strict=False)
+@pytest.mark.xfail(
+    reason="all-MiniLM-L6-v2 is English-only: Spanish paraphrases are not "
+    "recognised (docs/reports/encoder.md); passes with a multilingual model",
+    strict=False,
+)
 def test_spanish_paraphrases_are_closer_than_unrelated_sentences(encoder):
     for anchor, paraphrase, unrelated in [
-            ("¿Cuánto cuesta la infusión de ketamina?", "¿Qué precio tiene una infusión?",
-             "¿Puedo conducir después del tratamiento?"),
-            ("Ya no quiero vivir", "Quiero quitarme la vida", "Quiero reservar una cita")]:
+        (
+            "¿Cuánto cuesta la infusión de ketamina?",
+            "¿Qué precio tiene una infusión?",
+            "¿Puedo conducir después del tratamiento?",
+        ),
+        ("Ya no quiero vivir", "Quiero quitarme la vida", "Quiero reservar una cita"),
+    ]:
         a, p, u = encoder.encode([anchor, paraphrase, unrelated])
         assert cosine(a, p) > cosine(a, u) + 0.1
 
 
 def test_batches_with_padding_give_the_vectors_of_single_sentences(encoder):
-    texts = ["hi", "what are the side effects of ketamine infusions", "cost?",
-             "Is it safe to combine ketamine with my antidepressants and therapy sessions?"]
+    texts = [
+        "hi",
+        "what are the side effects of ketamine infusions",
+        "cost?",
+        "Is it safe to combine ketamine with my antidepressants and therapy sessions?",
+    ]
     batched = encoder.encode_batch(texts, batch_size=4)
     singles = np.vstack([encoder.encode([text]) for text in texts])
     assert np.abs(batched - singles).max() < 1e-5
