@@ -64,6 +64,9 @@ class ActionFaqFollowup(Action):
 
 
 def _faq_topic(tracker: Tracker) -> Optional[Text]:
+    if (tracker.latest_message.get("intent") or {}).get("name") == "choose_faq":
+        topic = tracker.get_slot("faq_topic")
+        return f"faq/{topic}" if topic else None
     selector = (tracker.latest_message.get("response_selector") or {}).get("faq") or {}
     return (selector.get("response") or {}).get("intent_response_key")
 

@@ -133,7 +133,7 @@ def _question_before_check_in(tracker: Tracker) -> Optional[Text]:
             for r in parse.get("intent_ranking") or []
             if not str(r.get("name", "")).startswith("crisis") and r.get("name") != "nlu_fallback"
         ]
-        if not others or others[0].get("name") != "faq":
+        if not others or others[0].get("name") not in ("faq", "faq_clarify"):
             return None
         selected = ((parse.get("response_selector") or {}).get("faq") or {}).get("response") or {}
         key = selected.get("intent_response_key") or ""

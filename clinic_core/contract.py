@@ -18,3 +18,7 @@ AFTER_CHECK_IN_ACTION = "action_after_check_in"
 CRISIS_RESPONSE = "utter_crisis"
 CRISIS_IMMINENT_RESPONSE = "utter_crisis_imminent"
 CHECK_IN_ANSWER_SLOT = "crisis_check_answer"
+FAQ_INTENT = "faq"
+FAQ_CLARIFY_INTENT = "faq_clarify"  # set by clinic_rasa/nlu/faq_gate.py
+CHOOSE_FAQ_INTENT = "choose_faq"  # a "Did you mean" button: /choose_faq{"faq_topic": "cost"}
+FAQ_TOPIC_SLOT = "faq_topic"

@@ -147,11 +147,13 @@ def tune(model: RiskModel, rows: List[dict]) -> List[Tuple[Thresholds, dict]]:
     """Recall and false alarms on a development set for a grid of thresholds."""
     scored = [(row, model.assess(row["text"])) for row in rows]
     table = []
-    for crisis in (0.5, 0.6, 0.7, 0.8, 0.9):
-        for check_in in (0.2, 0.3, 0.4, 0.5):
+    for crisis in (0.5, 0.6, 0.7, 0.8, 0.85, 0.9, 0.95):
+        for check_in in (0.3, 0.4, 0.5, 0.6, 0.7, 0.8):
+            if check_in > crisis:
+                continue
             t = Thresholds(crisis, check_in, model.thresholds.imminent)
             grades = [
-                (row["label"], model.grade_of(a.at_risk, a.uncertain, a.imminent))
+                (row["label"], model.grade_of(a.at_risk, a.uncertain, a.imminent, t))
                 for row, a in scored
             ]
             at_risk = [g for label, g in grades if label in ("risk", "imminent")]
