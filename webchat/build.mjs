@@ -17,7 +17,7 @@ import { fileURLToPath } from "node:url";
 import { brotliCompressSync, constants, gzipSync } from "node:zlib";
 
 // Gzipped bytes each file may have: about 15 % above what they measured when the budget was set
-// (loader 3.0 kB, chat 19.3 kB, styles 2.1 kB; README.md has the current figures).
+// (loader 3.0 kB, chat 19.4 kB, styles 2.2 kB; README.md has the current figures).
 export const BUDGET = {
   "widget.js": 3.5 * 1024,
   script: 22 * 1024,
