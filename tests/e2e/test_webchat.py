@@ -138,6 +138,20 @@ def test_quick_replies_links_and_reload_keep_the_conversation(web_stack, desktop
     chat.bot_says("phone number or email")
     expected = ["I want to book a consultation", "/request_callback", "Maria"]
     assert user_turns(web_stack, session_id, expected) == expected
+
+    # A time outside the clinic's opening hours (clinic.yml) is corrected, not confirmed.
+    chat.say("212 555 0147")
+    chat.bot_says("good time to reach you")
+    chat.say("after 5pm")
+    correction = chat.bot_says("outside them")
+    expect(correction).to_contain_text("Monday to Friday, 9 am to 5 pm")
+    chat.say("weekday mornings")
+    # The number is shown in one format throughout the form.
+    chat.bot_says("contact you at (212) 555-0147")
+    page.get_by_role("button", name="Yes, contact me").click()
+    confirmation = chat.bot_says("call you at (212) 555-0147")
+    expect(confirmation).to_contain_text("988")  # anything urgent: 988 / 911, not the office
+    assert "+1212" not in chat.log.inner_text()
     assert watch.third_party_requests() == []
     assert watch.errors == []
 
