@@ -11,13 +11,19 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from clinic_core import parsing
+from clinic_core.settings import load_clinic
 from clinic_core.storage import BookingRequest, StorageError, get_storage
 
 logger = logging.getLogger(__name__)
 
 FORM_NAME = "callback_form"
 FORM_SLOTS = ("callback_first_name", "callback_contact", "callback_times", "callback_consent")
-DERIVED_SLOTS = ("callback_contact_method", "callback_times_hint", "callback_failures")
+DERIVED_SLOTS = (
+    "callback_contact_method",
+    "callback_contact_display",
+    "callback_times_hint",
+    "callback_failures",
+)
 MAX_FAILURES = 3
 # FAQ topics after which a visitor is offered booking (once per conversation).
 BOOKING_TOPICS = frozenset(
@@ -93,6 +99,8 @@ class ValidateCallbackForm(FormValidationAction):
             return {
                 "callback_contact": contact.value,
                 "callback_contact_method": contact.method,
+                # What the visitor is shown, in the same format in every message of the form.
+                "callback_contact_display": _display(contact.method, contact.value),
                 "callback_failures": 0.0,
             }
         return self._reject("callback_contact", tracker, dispatcher)
@@ -101,6 +109,14 @@ class ValidateCallbackForm(FormValidationAction):
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> Dict[Text, Any]:
         times = parsing.parse_preferred_times(value if isinstance(value, str) else "")
+        if times and parsing.outside_opening_hours(times, load_clinic().opening_hours):
+            return self._reject(
+                "callback_times",
+                tracker,
+                dispatcher,
+                "utter_callback_times_outside_hours",
+                preferred_times=times,
+            )
         if times:
             return {
                 "callback_times": times,
@@ -124,15 +140,23 @@ class ValidateCallbackForm(FormValidationAction):
 
     @staticmethod
     def _reject(
-        slot: Text, tracker: Tracker, dispatcher: CollectingDispatcher, **values: Any
+        slot: Text,
+        tracker: Tracker,
+        dispatcher: CollectingDispatcher,
+        response: Optional[Text] = None,
+        **values: Any,
     ) -> Dict[Text, Any]:
-        """Say why `slot`'s answer was not taken (utter_invalid_<slot>); after
-        MAX_FAILURES in a row also offer the phone and a way out."""
+        """Say why `slot`'s answer was not taken (`response`, by default utter_invalid_<slot>);
+        after MAX_FAILURES in a row also offer the phone and a way out."""
         failures = int(tracker.get_slot("callback_failures") or 0) + 1
-        dispatcher.utter_message(response=f"utter_invalid_{slot}", **values)
+        dispatcher.utter_message(response=response or f"utter_invalid_{slot}", **values)
         if failures >= MAX_FAILURES:
             dispatcher.utter_message(response="utter_callback_offer_phone")
         return {slot: None, "callback_failures": float(failures)}
+
+
+def _display(method: Text, contact: Text) -> Text:
+    return parsing.format_phone_for_display(contact) if method == "phone" else contact
 
 
 def clear_form_slots() -> List[EventType]:
@@ -171,11 +195,7 @@ class ActionSubmitCallback(Action):
             response=f"utter_callback_saved_{request.contact_method}",
             first_name=request.first_name,
             reference=reference,
-            contact=(
-                parsing.format_phone_for_display(request.contact)
-                if request.contact_method == "phone"
-                else request.contact
-            ),
+            contact=_display(request.contact_method, request.contact),
             preferred_times=request.preferred_times,
         )
         return [*clear_form_slots(), SlotSet("booking_reference", reference)]

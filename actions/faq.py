@@ -42,8 +42,9 @@ class ActionClarifyFaq(Action):
     def name(self) -> Text:
         return "action_clarify_faq"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: DomainDict) -> List[EventType]:
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[EventType]:
         topics = likeliest_topics(tracker.latest_message)
         if not topics:
             dispatcher.utter_message(response="utter_ask_rephrase")
@@ -63,8 +64,9 @@ class ActionAnswerChosenFaq(Action):
     def name(self) -> Text:
         return "action_answer_chosen_faq"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: DomainDict) -> List[EventType]:
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[EventType]:
         topic: Optional[Text] = tracker.get_slot(FAQ_TOPIC_SLOT)
         response = f"utter_faq/{topic}"
         if not topic or response not in (domain.get("responses") or {}):

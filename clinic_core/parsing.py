@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Optional
+from typing import List, Optional, Set, Tuple
 
 import phonenumbers
 from email_validator import EmailNotValidError, validate_email
 
+from clinic_core.settings import OpeningHours
 from clinic_core.text import has_markup, plain_text
 
 DEFAULT_REGION = "US"
@@ -144,6 +145,145 @@ def parse_preferred_times(text: str) -> Optional[str]:
     if not any(ch.isalnum() for ch in cleaned):
         return None
     return cleaned
+
+
+# --------------------------------------------------------------------------- office hours
+
+_DAY = 24 * 60
+_DAY_NUMBERS = {name: index for index, name in enumerate(_DAYS)} | {
+    alias: _DAYS.index(day) for alias, day in _DAY_ALIASES.items()
+}
+# Parts of the day as windows in minutes after midnight (start, end).
+_PART_WINDOWS = {
+    "early morning": (6 * 60, 9 * 60),
+    "morning": (6 * 60, 12 * 60),
+    "mornings": (6 * 60, 12 * 60),
+    "lunch": (12 * 60, 14 * 60),
+    "lunchtime": (12 * 60, 14 * 60),
+    "midday": (11 * 60, 14 * 60),
+    "afternoon": (12 * 60, 18 * 60),
+    "afternoons": (12 * 60, 18 * 60),
+    "late afternoon": (15 * 60, 18 * 60),
+    "evening": (17 * 60, 22 * 60),
+    "evenings": (17 * 60, 22 * 60),
+    "tonight": (17 * 60, _DAY),
+    "night": (20 * 60, _DAY),
+    "nights": (20 * 60, _DAY),
+    "after work": (17 * 60, _DAY),
+}
+_PART_PATTERN = re.compile(
+    r"\b(" + "|".join(sorted(map(re.escape, _PART_WINDOWS), key=len, reverse=True)) + r")\b"
+)
+
+
+def _clock_pattern(n: int) -> str:
+    return (
+        rf"(?:(?P<h{n}>\d{{1,2}})(?:[:.](?P<m{n}>[0-5]\d))?\s*(?P<s{n}>[ap])\.?\s?m\b\.?"
+        rf"|(?P<hh{n}>\d{{1,2}})(?:[:.](?P<mm{n}>[0-5]\d))?(?![\d:])"
+        rf"|(?P<named{n}>noon|midday|midnight))"
+    )
+
+
+_TIME_EXPRESSION = re.compile(
+    r"\b(?:(?P<rel>after|past|from|since|before|until|till|til|by|at|around|about|between"
+    r"|later than|earlier than|no later than|no earlier than|not before|not after)\s+)?"
+    + _clock_pattern(1)
+    + r"(?:\s*(?:-|–|to|and|until|till)\s*"
+    + _clock_pattern(2)
+    + r")?"
+)
+_AFTER = {"after", "past", "from", "since", "later than", "no earlier than", "not before"}
+_BEFORE = {"before", "until", "till", "til", "by", "earlier than", "no later than", "not after"}
+_ANY_TIME = re.compile(r"\bany ?time\b|\bwhenever\b|\bflexible\b|\bany hour\b")
+
+
+def _clock(match: "re.Match[str]", n: int, suffix_hint: Optional[str] = None) -> Optional[int]:
+    """Minutes after midnight of the n-th clock time of a match; None if it is no time.
+
+    Without am/pm, 1-7 o'clock is taken as the afternoon and 8-11 as the morning, as people
+    mean them when they talk about office calls; 13-24 are read on the 24-hour clock."""
+    named = match.group(f"named{n}")
+    if named:
+        return 0 if named == "midnight" else 12 * 60
+    suffix = match.group(f"s{n}")
+    hour = match.group(f"h{n}") or match.group(f"hh{n}")
+    if hour is None:
+        return None
+    minute = int(match.group(f"m{n}") or match.group(f"mm{n}") or 0)
+    h = int(hour)
+    suffix = suffix or suffix_hint
+    if suffix:
+        if not 1 <= h <= 12:
+            return None
+        return ((h % 12) + (12 if suffix == "p" else 0)) * 60 + minute
+    if h > 24:
+        return None
+    if h >= 13 or h == 0:
+        return h * 60 + minute
+    return (h + 12 if 1 <= h <= 7 else h) * 60 + minute
+
+
+def _time_windows(text: str) -> List[Tuple[int, int]]:
+    windows: List[Tuple[int, int]] = []
+    for match in _TIME_EXPRESSION.finditer(text):
+        relation = match.group("rel")
+        has_second = bool(match.group("h2") or match.group("hh2") or match.group("named2"))
+        plain_number = not (match.group("s1") or match.group("m1") or match.group("mm1"))
+        plain_number = plain_number and not match.group("named1")
+        # A bare number ("2 or 3 days") is a time only after a word like "after" or in a range.
+        if plain_number and not relation and not has_second:
+            continue
+        second = _clock(match, 2) if has_second else None
+        first = _clock(
+            match, 1, match.group("s2") if has_second and not match.group("s1") else None
+        )
+        if first is None:
+            continue
+        if second is not None:
+            windows.append((first, second if second > first else max(first + 60, _DAY)))
+        elif relation in _AFTER:
+            windows.append((first, _DAY))
+        elif relation in _BEFORE:
+            windows.append((0, first))
+        else:
+            windows.append((first, min(first + 60, _DAY)))
+    for part in _PART_PATTERN.findall(text):
+        windows.append(_PART_WINDOWS[part])
+    return windows
+
+
+def _days(text: str) -> Set[int]:
+    days: Set[int] = set()
+    for word in re.findall(r"[a-z]+", text):
+        if word.rstrip("s") in _DAY_NUMBERS:
+            days.add(_DAY_NUMBERS[word.rstrip("s")])
+        elif word in _DAY_NUMBERS:
+            days.add(_DAY_NUMBERS[word])
+        elif word in ("weekday", "weekdays"):
+            days.update(range(5))
+        elif word in ("weekend", "weekends"):
+            days.update((5, 6))
+    return days
+
+
+def outside_opening_hours(text: str, hours: Optional[OpeningHours]) -> bool:
+    """True when every time the visitor named is outside the clinic's opening hours.
+
+    "after 5pm", "evenings" or "Saturday" for a weekday 9-to-5 office are; "Tuesday after 3pm",
+    "weekday mornings", "any time" or a time that can't be read are not: only a clear miss is
+    corrected, anything else is passed on to staff as typed."""
+    if hours is None or not text:
+        return False
+    lowered = plain_text(text).lower()
+    days = _days(lowered)
+    if days and not days & hours.days:
+        return True
+    if _ANY_TIME.search(lowered):
+        return False
+    windows = _time_windows(lowered)
+    if not windows:
+        return False
+    return not any(start < hours.closes and end > hours.opens for start, end in windows)
 
 
 _YES = {

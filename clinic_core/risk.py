@@ -132,8 +132,13 @@ class RiskModel:
         now = self.imminent.predict_proba(features)[:, 1:2]
         return np.hstack([levels, now])
 
-    def grade_of(self, at_risk: float, uncertain: float, imminent: float,
-                 thresholds: Optional[Thresholds] = None) -> str:
+    def grade_of(
+        self,
+        at_risk: float,
+        uncertain: float,
+        imminent: float,
+        thresholds: Optional[Thresholds] = None,
+    ) -> str:
         t = thresholds or self.thresholds
         if at_risk >= t.crisis:
             return "imminent" if imminent >= t.imminent else "risk"

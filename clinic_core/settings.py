@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import List, Mapping, Optional
+from typing import Any, FrozenSet, List, Mapping, Optional
 
 import yaml
 
@@ -107,6 +107,22 @@ def load_settings(env: Optional[Mapping[str, str]] = None) -> Settings:
     )
 
 
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+_CLOCK = re.compile(r"^([01]?\d|2[0-4]):([0-5]\d)$")
+
+
+@dataclass(frozen=True)
+class OpeningHours:
+    """When staff answer the phone, in the clinic's time zone: the structured twin of `hours`."""
+
+    days: FrozenSet[int]  # 0 = Monday ... 6 = Sunday
+    opens: int  # minutes after midnight
+    closes: int
+
+    def is_open(self, day: int, minute: int) -> bool:
+        return day in self.days and self.opens <= minute < self.closes
+
+
 @dataclass(frozen=True)
 class ClinicInfo:
     """The practice's public details, as staff keep them in `clinic.yml`."""
@@ -119,6 +135,8 @@ class ClinicInfo:
     hours: str
     time_zone: str
     address: str
+    # Optional: without it the call-back form takes any preferred time.
+    opening_hours: Optional[OpeningHours] = None
     # Practice policies quoted in FAQ answers as {field_name} (payment_options, parking_info...):
     # every other text field of clinic.yml, so staff add one without a code change.
     policies: Mapping[str, str] = field(default_factory=dict)
@@ -173,7 +191,43 @@ def _read_clinic(path: Path, mtime: float) -> ClinicInfo:
         for name, value in raw.items()
         if name not in fields and isinstance(value, (str, int, float))
     }
-    return ClinicInfo(**{name: str(raw[name]).strip() for name in fields}, policies=policies)
+    hours = raw.get("opening_hours")
+    return ClinicInfo(
+        **{name: str(raw[name]).strip() for name in fields},
+        opening_hours=_opening_hours(path, hours) if hours is not None else None,
+        policies=policies,
+    )
+
+
+def _clock(path: Path, key: str, value: Any) -> int:
+    match = _CLOCK.match(str(value).strip())
+    if not match or (match.group(1) == "24" and match.group(2) != "00"):
+        raise ClinicSettingsError(
+            f'{path}: opening_hours.{key} must be a 24-hour time like "09:00", not {value!r}'
+        )
+    return int(match.group(1)) * 60 + int(match.group(2))
+
+
+def _opening_hours(path: Path, raw: Any) -> OpeningHours:
+    if not isinstance(raw, dict):
+        raise ClinicSettingsError(f"{path}: opening_hours must have days, opens and closes")
+    days = raw.get("days")
+    if not isinstance(days, list) or not days:
+        raise ClinicSettingsError(
+            f"{path}: opening_hours.days must list days, e.g. [monday, friday]"
+        )
+    unknown = [d for d in days if str(d).strip().lower() not in WEEKDAYS]
+    if unknown:
+        raise ClinicSettingsError(f"{path}: opening_hours.days has unknown days: {unknown}")
+    opens = _clock(path, "opens", raw.get("opens"))
+    closes = _clock(path, "closes", raw.get("closes"))
+    if closes <= opens:
+        raise ClinicSettingsError(f"{path}: opening_hours.closes must be later than opens")
+    return OpeningHours(
+        days=frozenset(WEEKDAYS.index(str(d).strip().lower()) for d in days),
+        opens=opens,
+        closes=closes,
+    )
 
 
 def load_clinic(settings: Optional[Settings] = None) -> ClinicInfo:

@@ -12,8 +12,8 @@ import argparse
 import hashlib
 import os
 import subprocess
-import tarfile
 import sys
+import tarfile
 import time
 from pathlib import Path
 from typing import Iterable, List, Optional

@@ -1,7 +1,16 @@
 """The web chat's web server: the demo clinic page, the widget's files and its history endpoint.
 
 `make run` starts it (ops/stack.py) on WEB_PORT [8080]. It serves webchat/dist/ (built by
-`make setup` from the pinned npm packages) with a strict Content-Security-Policy, and one API:
+`make setup` from the pinned npm packages) with a strict Content-Security-Policy:
+
+- widget.<hash>.js / .css (a content hash in the name) with `Cache-Control: public,
+  max-age=31536000, immutable`: a new build has new names, so browsers never ask again;
+- widget.js (the loader sites embed), the demo page and its stylesheet with `no-cache` and an
+  ETag, so browsers revalidate them (a 304 when unchanged) and pick up a new build at once;
+- the build's precompressed .br / .gz copies to browsers that accept them, the page compressed
+  on the fly.
+
+and one API:
 
     GET /api/history/<conversation id>  ->  {"messages": [{"sender": "user"|"bot", "text": ...,
                                                           "buttons": [{"title", "payload"}]}],
@@ -41,9 +50,32 @@ CONTENT_TYPES = {
     ".png": "image/png",
     ".svg": "image/svg+xml",
 }
-WIDGET_FILES = {"widget.js", "widget.css"}
+LOADER = "widget.js"
+# The build's content-hashed files (webchat/build.mjs): cacheable for good.
+HASHED_ASSET = re.compile(r"^widget\.[A-Z0-9]{8,}\.(?:js|css)$")
+IMMUTABLE = "public, max-age=31536000, immutable"
+REVALIDATE = "no-cache"
+# Precompressed copies next to each file, best first.
+ENCODINGS = (("br", ".br"), ("gzip", ".gz"))
 
 logger = logging.getLogger("webchat")
+
+
+def accepted_encodings(header: str) -> set:
+    """Content codings an Accept-Encoding header allows ("gzip;q=0" refuses gzip)."""
+    accepted = set()
+    for part in header.lower().split(","):
+        coding, _, params = part.strip().partition(";")
+        quality = params.strip()
+        if quality.startswith("q="):
+            try:
+                if float(quality[2:]) <= 0:
+                    continue
+            except ValueError:
+                continue
+        if coding:
+            accepted.add(coding.strip())
+    return accepted
 
 
 def websocket_origin(http_origin: str) -> str:
@@ -177,13 +209,18 @@ def create_app(
             text = text.replace("{{" + key + "}}", html.escape(value, quote=True))
         return text
 
-    async def index(request: web.Request) -> web.Response:
-        return web.Response(
-            text=page("index.html"),
+    def html_page(name: str) -> web.Response:
+        response = web.Response(
+            text=page(name),
             content_type="text/html",
             charset="utf-8",
-            headers={"Cache-Control": "no-cache"},
+            headers={"Cache-Control": REVALIDATE},
         )
+        response.enable_compression()
+        return response
+
+    async def index(request: web.Request) -> web.Response:
+        return html_page("index.html")
 
     async def static_file(request: web.Request) -> web.StreamResponse:
         name = request.match_info["name"]
@@ -192,20 +229,28 @@ def create_app(
         if path.parent != dist or suffix not in CONTENT_TYPES or not path.is_file():
             raise web.HTTPNotFound()
         if suffix == ".html":
-            return web.Response(
-                text=page(name),
-                content_type="text/html",
-                charset="utf-8",
-                headers={"Cache-Control": "no-cache"},
-            )
-        headers = {"Content-Type": CONTENT_TYPES[suffix], "Cache-Control": "no-cache"}
-        if name in WIDGET_FILES:  # other sites embed these
+            return html_page(name)
+        immutable = bool(HASHED_ASSET.match(name))
+        headers = {
+            "Content-Type": CONTENT_TYPES[suffix],
+            "Cache-Control": IMMUTABLE if immutable else REVALIDATE,
+        }
+        if immutable or name == LOADER:  # other sites embed these
             headers["Cross-Origin-Resource-Policy"] = "cross-origin"
             headers.update(cors_headers(request))
+        if suffix in (".js", ".css", ".svg"):
+            headers["Vary"] = ", ".join(filter(None, [headers.get("Vary"), "Accept-Encoding"]))
+            accepted = accepted_encodings(request.headers.get("Accept-Encoding", ""))
+            for coding, extension in ENCODINGS:
+                compressed = path.with_name(path.name + extension)
+                if coding in accepted and compressed.is_file():
+                    headers["Content-Encoding"] = coding
+                    path = compressed
+                    break
         return web.FileResponse(path, headers=headers)
 
     async def health(request: web.Request) -> web.Response:
-        if not (dist / "widget.js").is_file():
+        if not (dist / LOADER).is_file():
             return web.json_response({"status": "widget not built"}, status=503)
         return web.json_response({"status": "ok"})
 

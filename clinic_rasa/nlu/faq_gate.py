@@ -65,12 +65,14 @@ class FaqConfidenceGate(GraphComponent, IntentClassifier):
         top, second = topic_confidences(message.get(RESPONSE_SELECTOR))
         if top is None:
             return False
-        return top < self.config["min_confidence"] or top - (second or 0.0) < self.config[
-            "min_margin"
-        ]
+        return (
+            top < self.config["min_confidence"] or top - (second or 0.0) < self.config["min_margin"]
+        )
 
 
-def topic_confidences(selector: Optional[Dict[Text, Any]]) -> "tuple[Optional[float], Optional[float]]":
+def topic_confidences(
+    selector: Optional[Dict[Text, Any]],
+) -> "tuple[Optional[float], Optional[float]]":
     """Confidence of the ResponseSelector's best and second-best FAQ topic."""
     ranking = (((selector or {}).get(FAQ_INTENT) or {}).get("ranking")) or []
     confidences = sorted((float(r.get("confidence") or 0.0) for r in ranking), reverse=True)

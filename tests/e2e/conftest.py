@@ -16,6 +16,7 @@ from typing import Dict, Iterator, List
 from urllib.parse import urlsplit
 
 import pytest
+from playwright.sync_api import expect
 
 from clinic_core.settings import PROJECT_ROOT, Settings, load_settings
 from ops import stack
@@ -34,6 +35,7 @@ CHROMIUM_ARGS = [
 ARTIFACTS = PROJECT_ROOT / "var" / "test-artifacts" / "webchat"
 TOKEN = "e2e-test-token"
 LOCAL_HOSTS = {"localhost", "127.0.0.1", "[::1]", "::1"}
+BOT_TIMEOUT = 20_000
 
 
 @dataclass
@@ -104,8 +106,8 @@ class PageWatch:
         ]
 
 
-def new_page(browser, width: int = 1280, height: int = 800):
-    context = browser.new_context(viewport={"width": width, "height": height})
+def new_page(browser, width: int = 1280, height: int = 800, **options):
+    context = browser.new_context(viewport={"width": width, "height": height}, **options)
     context.set_default_timeout(20_000)
     page = context.new_page()
     watch = PageWatch()
@@ -139,3 +141,35 @@ def save_screenshot(page, name: str) -> Path:
         docs.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(path, docs / name)
     return path
+
+
+class Chat:
+    """The widget as a visitor uses it, found by role and accessible name."""
+
+    def __init__(self, page):
+        self.page = page
+        self.launcher = page.get_by_role("button", name="Chat with us")
+        self.panel = page.get_by_role("dialog")
+        self.input = page.get_by_role("textbox", name="Your message")
+        self.log = page.get_by_role("log", name="Conversation")
+        self.status = page.locator(".kc-status")
+
+    def open(self):
+        self.launcher.click()
+        expect(self.panel).to_be_visible()
+        expect(self.input).to_be_focused()
+
+    def say(self, text: str):
+        self.input.fill(text)
+        self.input.press("Enter")
+
+    def bot_says(self, text: str):
+        message = self.page.locator(".kc-from-bot").filter(has_text=text).last
+        expect(message).to_be_visible(timeout=BOT_TIMEOUT)
+        return message
+
+    def user_bubbles(self):
+        return self.page.locator(".kc-from-user .kc-text")
+
+    def session_id(self) -> str:
+        return self.page.evaluate("JSON.parse(localStorage.getItem('clinicChat.v1')).sessionId")

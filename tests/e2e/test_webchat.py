@@ -13,42 +13,9 @@ import requests
 from playwright.sync_api import expect
 
 from tests.conftest import start_services
-from tests.e2e.conftest import TOKEN, new_page, save_screenshot
+from tests.e2e.conftest import BOT_TIMEOUT, TOKEN, Chat, new_page, save_screenshot
 
 XSS = "<img src=x onerror=alert(1)>"
-BOT_TIMEOUT = 20_000
-
-
-class Chat:
-    """The widget as a visitor uses it, found by role and accessible name."""
-
-    def __init__(self, page):
-        self.page = page
-        self.launcher = page.get_by_role("button", name="Chat with us")
-        self.panel = page.get_by_role("dialog")
-        self.input = page.get_by_role("textbox", name="Your message")
-        self.log = page.get_by_role("log", name="Conversation")
-        self.status = page.locator(".kc-status")
-
-    def open(self):
-        self.launcher.click()
-        expect(self.panel).to_be_visible()
-        expect(self.input).to_be_focused()
-
-    def say(self, text: str):
-        self.input.fill(text)
-        self.input.press("Enter")
-
-    def bot_says(self, text: str):
-        message = self.page.locator(".kc-from-bot").filter(has_text=text).last
-        expect(message).to_be_visible(timeout=BOT_TIMEOUT)
-        return message
-
-    def user_bubbles(self):
-        return self.page.locator(".kc-from-user .kc-text")
-
-    def session_id(self) -> str:
-        return self.page.evaluate("JSON.parse(localStorage.getItem('clinicChat.v1')).sessionId")
 
 
 def user_turns(stack, session_id, expected, timeout_s=10.0):
@@ -140,9 +107,9 @@ def test_quick_replies_links_and_reload_keep_the_conversation(web_stack, desktop
     expect(book).to_have_attribute("href", re.compile(r"^https://"))
     expect(book).to_have_attribute("target", "_blank")
     expect(book).to_have_attribute("rel", "noopener noreferrer")
-    expect(offer.get_by_role("link", name="Call us")).to_have_attribute(
-        "href", re.compile(r"^tel:\+?\d+$")
-    )
+    # The call chip shows the number (a desktop without a phone app still tells the visitor).
+    call = offer.get_by_role("link", name=re.compile(r"^Call \(\d{3}\) \d{3}-\d{4}$"))
+    expect(call).to_have_attribute("href", re.compile(r"^tel:\+?\d{10,}$"))
     # The URL in the answer's text is a real link too, built from text nodes.
     expect(offer.locator(".kc-text a").first).to_have_attribute("href", re.compile(r"^https://"))
 
@@ -171,6 +138,20 @@ def test_quick_replies_links_and_reload_keep_the_conversation(web_stack, desktop
     chat.bot_says("phone number or email")
     expected = ["I want to book a consultation", "/request_callback", "Maria"]
     assert user_turns(web_stack, session_id, expected) == expected
+
+    # A time outside the clinic's opening hours (clinic.yml) is corrected, not confirmed.
+    chat.say("212 555 0147")
+    chat.bot_says("good time to reach you")
+    chat.say("after 5pm")
+    correction = chat.bot_says("outside them")
+    expect(correction).to_contain_text("Monday to Friday, 9 am to 5 pm")
+    chat.say("weekday mornings")
+    # The number is shown in one format throughout the form.
+    chat.bot_says("contact you at (212) 555-0147")
+    page.get_by_role("button", name="Yes, contact me").click()
+    confirmation = chat.bot_says("call you at (212) 555-0147")
+    expect(confirmation).to_contain_text("988")  # anything urgent: 988 / 911, not the office
+    assert "+1212" not in chat.log.inner_text()
     assert watch.third_party_requests() == []
     assert watch.errors == []
 

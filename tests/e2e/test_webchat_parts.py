@@ -10,7 +10,12 @@ import subprocess
 import pytest
 
 from clinic_core.settings import PROJECT_ROOT, parse_origins
-from webchat.server import content_security_policy, visible_messages
+from webchat.server import (
+    HASHED_ASSET,
+    accepted_encodings,
+    content_security_policy,
+    visible_messages,
+)
 
 OFFER = {
     "event": "bot",
@@ -61,6 +66,15 @@ def test_policy_allows_only_this_server_and_the_rasa_server():
     ]
 
 
+def test_compressed_copies_only_for_browsers_that_accept_them():
+    assert accepted_encodings("gzip, deflate, br, zstd") == {"gzip", "deflate", "br", "zstd"}
+    assert accepted_encodings("br;q=0, gzip;q=0.8") == {"gzip"}
+    assert accepted_encodings("") == set()
+    # Only the build's content-hashed files are cached for good; the loader is revalidated.
+    assert HASHED_ASSET.match("widget.T4JKVT6M.js") and HASHED_ASSET.match("widget.SR74VWRN.css")
+    assert not HASHED_ASSET.match("widget.js") and not HASHED_ASSET.match("demo.css")
+
+
 CASES = """
 import { splitLinks, classifyButton, botMessage } from "./webchat/src/content.js";
 import { contrast, textColourFor, DEFAULTS } from "./webchat/src/config.js";
@@ -72,10 +86,14 @@ const out = {
   paren: splitLinks("(see https://example.org/a_(b)) and https://example.org/x."),
   schemes: splitLinks("javascript:alert(1) data:text/html,x www.example.org 988lifeline.org"),
   markup: splitLinks("<img src=x onerror=alert(1)>"),
+  phones: splitLinks("Call [988](tel:988), text [HOME to 741741](sms:741741?&body=HOME), " +
+    "Poison Control tel:1-800-222-1222. [x](javascript:alert(1)) [y](data:text/html,z)"),
   buttons: [
     {title: "Book online", payload: "https://clinic.example.com/book"},
     {title: "Request a call back", payload: "/request_callback"},
     {title: "Call us", payload: "tel:(212) 555-0100"},
+    {title: "Text HOME to 741741", payload: "sms:741741?&body=HOME"},
+    {title: "Text", payload: "sms:no-number"},
     {title: "Evil", payload: "javascript:alert(1)"},
     {title: "Yes", payload: "yes please"},
   ].map(classifyButton),
@@ -114,10 +132,21 @@ def test_widget_links_only_http_urls_and_classifies_buttons():
         ("link", "https://clinic.example.com/book"),
         ("reply", "/request_callback"),
         ("tel", "tel:2125550100"),
+        ("tel", "sms:741741?&body=HOME"),
+        ("reply", "sms:no-number"),  # not a number: sent as text, never a link
         ("reply", "javascript:alert(1)"),  # sent as text, never a link
         ("reply", "yes please"),
     ]
     assert out["image"] == {"text": "", "buttons": []}
+    # Crisis lines and the clinic's phone as tappable links; other schemes stay text.
+    assert [(p["text"], p["href"]) for p in out["phones"] if p["type"] == "link"] == [
+        ("988", "tel:988"),
+        ("HOME to 741741", "sms:741741?&body=HOME"),
+        ("tel:1-800-222-1222", "tel:18002221222"),
+    ]
+    assert "".join(p["text"] for p in out["phones"] if p["type"] == "text").endswith(
+        ". [x](javascript:alert(1)) [y](data:text/html,z)"
+    )
     # Readable contrast whatever colour a clinic sets: text on the brand colour is white or black.
     assert out["defaultContrast"] >= 4.5
     assert (out["onLightColour"], out["onDarkColour"]) == ("#111111", "#ffffff")

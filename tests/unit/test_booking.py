@@ -103,6 +103,15 @@ def test_valid_contact_is_normalised(value, method, normalised):
     assert not messages
 
 
+def test_the_form_shows_a_phone_number_in_one_format():
+    slots, _ = validate("callback_contact", "212 555 0147")
+    assert slots["callback_contact_display"] == "(212) 555-0147"
+    asked = render([{"response": "utter_ask_callback_consent"}], {**slots, "clinic_name": "X"})
+    confirmed, _ = run(booking.ActionSubmitCallback(), make_tracker(slots=FILLED))
+    assert "(212) 555-0147" in asked[0]["text"] and "+1212" not in asked[0]["text"]
+    assert "(212) 555-0147" in confirmed[0]["text"]
+
+
 @pytest.mark.parametrize(
     "value", ["", "555", "+", "call me", "a@", "😀", "1" * 10_000, "<img src=x onerror=alert(1)>"]
 )
@@ -128,6 +137,15 @@ def test_times_are_kept_as_given_with_a_parsed_hint():
     slots, _ = validate("callback_times", "Tuesday after 3pm")
     assert slots["callback_times"] == "Tuesday after 3pm"
     assert slots["callback_times_hint"] == "Tuesday; afternoon"
+
+
+def test_a_time_outside_office_hours_gets_a_friendly_correction():
+    clinic = load_clinic()
+    assert clinic.opening_hours is not None
+    slots, messages = validate("callback_times", "after 5pm")
+    assert slots["callback_times"] is None
+    assert clinic.hours in messages[0]["text"] and '"after 5pm"' in messages[0]["text"]
+    assert slots["callback_failures"] == 1.0
 
 
 def test_overlong_times_are_refused():

@@ -1,6 +1,7 @@
 import pytest
 
 from clinic_core import parsing
+from clinic_core.settings import OpeningHours
 
 
 @pytest.mark.parametrize(
@@ -110,3 +111,55 @@ def test_preferred_times_are_kept_as_given_but_cleaned():
 )
 def test_yes_no(text, intent, expected):
     assert parsing.parse_yes_no(text, intent) is expected
+
+
+NINE_TO_FIVE = OpeningHours(days=frozenset(range(5)), opens=9 * 60, closes=17 * 60)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "after 5pm",
+        "after 5",
+        "before 9am",
+        "5pm",
+        "18:00",
+        "around 5:30 pm",
+        "6-8pm",
+        "evenings",
+        "weekday evenings after 6",
+        "after work",
+        "Saturday morning",
+        "weekends",
+        "monday 7am",
+    ],
+)
+def test_times_outside_office_hours_are_noticed(text):
+    assert parsing.outside_opening_hours(text, NINE_TO_FIVE)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Tuesday after 3pm",
+        "after 4pm",
+        "weekday mornings",
+        "weekday mornings or Saturday",
+        "any time",
+        "whenever",
+        "at 9",
+        "9-5",
+        "between 10 and 12",
+        "Thursday 11am-1pm",
+        "at 4:30pm",
+        "lunchtime",
+        "2 or 3 days a week",  # not a time: passed on as typed
+        "tomorrow",
+    ],
+)
+def test_times_inside_or_unclear_are_taken(text):
+    assert not parsing.outside_opening_hours(text, NINE_TO_FIVE)
+
+
+def test_without_opening_hours_any_time_is_taken():
+    assert not parsing.outside_opening_hours("after 11pm", None)

@@ -66,3 +66,35 @@ def test_missing_clinic_file_names_the_path(tmp_path):
     missing = tmp_path / "nope.yml"
     with pytest.raises(ClinicSettingsError, match="nope.yml"):
         load_clinic(load_settings({"CLINIC_SETTINGS_FILE": str(missing)}))
+
+
+def test_opening_hours_are_read_as_days_and_minutes(tmp_path):
+    path = write_clinic(tmp_path)
+    with path.open("a") as f:
+        f.write('opening_hours:\n  days: [monday, Tuesday]\n  opens: "08:30"\n  closes: "17:00"\n')
+    hours = load_clinic(load_settings({"CLINIC_SETTINGS_FILE": str(path)})).opening_hours
+    assert hours is not None and hours.days == {0, 1}
+    assert (hours.opens, hours.closes) == (8 * 60 + 30, 17 * 60)
+    assert hours.is_open(1, 16 * 60 + 59) and not hours.is_open(1, 17 * 60)
+    assert not hours.is_open(2, 12 * 60)
+
+
+@pytest.mark.parametrize(
+    "block,message",
+    [
+        ('opening_hours:\n  days: [funday]\n  opens: "09:00"\n  closes: "17:00"\n', "funday"),
+        ('opening_hours:\n  days: [monday]\n  opens: "9am"\n  closes: "17:00"\n', "24-hour"),
+        ('opening_hours:\n  days: [monday]\n  opens: "17:00"\n  closes: "09:00"\n', "later"),
+    ],
+)
+def test_bad_opening_hours_are_refused(tmp_path, block, message):
+    path = write_clinic(tmp_path)
+    with path.open("a") as f:
+        f.write(block)
+    with pytest.raises(ClinicSettingsError, match=message):
+        load_clinic(load_settings({"CLINIC_SETTINGS_FILE": str(path)}))
+
+
+def test_opening_hours_are_optional(tmp_path):
+    path = write_clinic(tmp_path)
+    assert load_clinic(load_settings({"CLINIC_SETTINGS_FILE": str(path)})).opening_hours is None

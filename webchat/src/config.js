@@ -66,7 +66,7 @@ export function readConfig() {
   if (!config.historyUrl) config.historyUrl = new URL("/api/history/", base).href;
   if (config.historyUrl === "off") config.historyUrl = "";
   if (config.historyUrl && !config.historyUrl.endsWith("/")) config.historyUrl += "/";
-  config.stylesheetUrl = new URL("widget.css", base).href;
+  config.assetBase = base.href; // widget.<hash>.js and .css are next to widget.js
   if (!HEX_COLOUR.test(config.primaryColor)) config.primaryColor = DEFAULTS.primaryColor;
   config.primaryText = textColourFor(config.primaryColor);
   // Buttons and links on white use the brand colour only where it is readable there.

@@ -30,18 +30,32 @@ export class Store {
   constructor() {
     this.local = storage("localStorage");
     this.session = storage("sessionStorage");
-    let saved = {};
-    try {
-      saved = JSON.parse(this.local?.getItem(KEY) || "{}") || {};
-    } catch {
-      saved = {};
-    }
+    const saved = this.read();
     this.sessionId = SESSION_ID_PATTERN.test(saved.sessionId) ? saved.sessionId : newSessionId();
     this.started = saved.started === true;
     this.sent = Number.isInteger(saved.sent) ? saved.sent : 0;
     this.outbox = Array.isArray(saved.outbox)
       ? saved.outbox.filter((m) => m && typeof m.text === "string" && typeof m.id === "string")
       : [];
+    this.save();
+  }
+
+  read() {
+    try {
+      const saved = JSON.parse(this.local?.getItem(KEY) || "{}");
+      return saved && typeof saved === "object" ? saved : {};
+    } catch {
+      return {};
+    }
+  }
+
+  /** One more message sent; other tabs of this conversation count theirs in the same place. */
+  countSent() {
+    const saved = this.read();
+    if (saved.sessionId === this.sessionId && Number.isInteger(saved.sent)) {
+      this.sent = Math.max(this.sent, saved.sent);
+    }
+    this.sent += 1;
     this.save();
   }
 
@@ -62,6 +76,15 @@ export class Store {
     this.sent = 0;
     this.outbox = [];
     this.save();
+  }
+
+  /** Continue the conversation another tab of this browser started. */
+  adopt(sessionId) {
+    if (!SESSION_ID_PATTERN.test(sessionId)) return;
+    this.sessionId = sessionId;
+    this.started = false;
+    this.sent = 0;
+    this.outbox = [];
   }
 
   get wasOpen() {

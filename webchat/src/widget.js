@@ -7,67 +7,58 @@
 // while the server is unreachable. Every message is put in the page as text, never as HTML.
 
 import { io } from "socket.io-client";
-import { botMessage, classifyButton, splitLinks } from "./content.js";
-import { readConfig } from "./config.js";
+import { botMessage, splitLinks } from "./content.js";
+import { h, icon } from "./shell.js";
 import { Store } from "./store.js";
 
 const REPLY_TIMEOUT_MS = 30000;
 const OFFLINE_TEXT = "The chat server is not reachable right now. Reconnecting automatically… " +
   "Messages you type will be sent when it is back.";
-const SVG_NS = "http://www.w3.org/2000/svg";
-
-/** Create an element. Children that are strings become text nodes, never markup. */
-function h(tag, props = {}, ...children) {
-  const el = document.createElement(tag);
-  for (const [key, value] of Object.entries(props)) {
-    if (value === null || value === undefined || value === false) continue;
-    if (key === "class") el.className = value;
-    else if (key === "text") el.textContent = value;
-    else if (key.startsWith("on")) el.addEventListener(key.slice(2), value);
-    else el.setAttribute(key, value === true ? "" : String(value));
-  }
-  for (const child of children.flat()) if (child !== null && child !== undefined) el.append(child);
-  return el;
-}
-
-function icon(pathData) {
-  const svg = document.createElementNS(SVG_NS, "svg");
-  svg.setAttribute("viewBox", "0 0 24 24");
-  svg.setAttribute("width", "22");
-  svg.setAttribute("height", "22");
-  svg.setAttribute("aria-hidden", "true");
-  svg.setAttribute("focusable", "false");
-  const path = document.createElementNS(SVG_NS, "path");
-  path.setAttribute("d", pathData);
-  path.setAttribute("fill", "currentColor");
-  svg.append(path);
-  return svg;
-}
+// What short screens show instead of the full status text (which screen readers still get).
+const BRIEF = {
+  [OFFLINE_TEXT]: "Offline: reconnecting…",
+  "Connecting to the assistant…": "Connecting…",
+};
+// Longest message the widget sends, and from when on it shows how many characters are left.
+export const MAX_CHARS = 1000;
+const COUNTER_FROM = 800;
+const SYNC_CHANNEL = "clinicChat.v1";
 
 const ICONS = {
-  chat: "M4 4h16a2 2 0 0 1 2 2v10a2 2 0 0 1-2 2H8l-4 4V6a2 2 0 0 1 2-2zm2 5v2h12V9H6zm0 4v2h8v-2H6z",
   close: "M18.3 5.7 12 12l6.3 6.3-1.4 1.4L10.6 13.4 4.3 19.7l-1.4-1.4L9.2 12 2.9 5.7l1.4-1.4 6.3 6.3 6.3-6.3z",
   send: "M3 20.5 21 12 3 3.5v6.6L15 12 3 13.9z",
   restart: "M12 5V2L7 6l5 4V7a5 5 0 1 1-5 5H5a7 7 0 1 0 7-7z",
 };
 
-/** Message text as text nodes and <a> elements for http(s) URLs. */
+const number = new Intl.NumberFormat("en-US");
+
+/** Message text as text nodes and <a> elements: web pages open in a new tab, tel:/sms: don't. */
 function textWithLinks(text) {
   const p = h("p", { class: "kc-text" });
   for (const part of splitLinks(text)) {
-    if (part.type === "link") {
+    if (part.type !== "link") {
+      p.append(document.createTextNode(part.text));
+    } else if (/^https?:/i.test(part.href)) {
       p.append(h("a", { href: part.href, target: "_blank", rel: "noopener noreferrer" }, part.text,
         h("span", { class: "kc-sr", text: " (opens in a new tab)" })));
     } else {
-      p.append(document.createTextNode(part.text));
+      p.append(h("a", { href: part.href }, part.text));
     }
   }
   return p;
 }
 
+/** Was this click or tap made with a finger (a phone keyboard would cover the chat)? */
+function isTouch(pointerType) {
+  if (pointerType === "touch" || pointerType === "pen") return true;
+  if (pointerType === "mouse" || pointerType === "") return false;
+  return window.matchMedia?.("(hover: none) and (pointer: coarse)").matches ?? false;
+}
+
 class ChatWidget {
-  constructor(config) {
+  constructor(config, shell) {
     this.config = config;
+    this.shell = shell;
     this.store = new Store();
     this.socket = null;
     this.ready = false;            // connected and the session is confirmed
@@ -76,33 +67,25 @@ class ChatWidget {
     this.historyLoaded = false;
     this.queued = new Map();       // outbox item id -> its bubble
     this.unread = 0;
+    this.turnStart = null;         // the first bot bubble since the visitor's last message
+    this.counterLevel = 0;
+    this.styled = false;
+    shell.styled.then(() => { this.styled = true; });
     this.build();
-    if (config.open || this.store.wasOpen) this.open({ focus: false });
+    this.sync();
+    this.watchViewport();
   }
 
   // ---------------------------------------------------------------- layout
 
   build() {
     const c = this.config;
-    this.host = h("div", { id: "clinic-chat-widget", "data-clinic-chat-widget": "" });
-    this.host.style.setProperty("--kc-primary", c.primaryColor);
-    this.host.style.setProperty("--kc-on-primary", c.primaryText);
-    this.host.style.setProperty("--kc-primary-on-white", c.primaryOnWhite);
-    const shadow = this.host.attachShadow({ mode: "open" });
-    const stylesheet = h("link", { rel: "stylesheet", href: c.stylesheetUrl });
-    this.root = h("div", { class: `kc-root kc-${c.position}`, hidden: true });
-    const reveal = () => { this.root.hidden = false; };
-    stylesheet.addEventListener("load", reveal);
-    stylesheet.addEventListener("error", reveal);
-    shadow.append(stylesheet, this.root);
-
-    this.badge = h("span", { class: "kc-badge", hidden: true },
-      h("span", { class: "kc-sr", text: "(new message)" }));
-    this.launcher = h("button", {
-      type: "button", class: "kc-launcher", "aria-expanded": "false", "aria-controls": "kc-panel",
-      onclick: () => (this.isOpen ? this.close() : this.open()),
-    }, icon(ICONS.chat), this.launcherText = h("span", { class: "kc-launcher-label", text: c.launcherLabel }),
-    this.badge);
+    const { host, shadow, root, launcher, launcherText, badge } = this.shell;
+    Object.assign(this, { host, shadow, root, launcher, launcherText, badge });
+    launcher.addEventListener("click", (event) => {
+      if (this.isOpen) this.close();
+      else this.open({ pointerType: event.pointerType });
+    });
 
     this.status = h("div", { class: "kc-status", role: "status", "aria-live": "polite", hidden: true });
     this.log = h("div", { class: "kc-log", role: "log", "aria-live": "polite", "aria-label": "Conversation" });
@@ -112,19 +95,28 @@ class ChatWidget {
       h("span", { class: "kc-dot", "aria-hidden": "true" }),
       h("span", { class: "kc-dot", "aria-hidden": "true" }));
     this.typingStatus = h("div", { class: "kc-sr", role: "status" });
+    // The safety notice is the first thing in the scrolling area: it stays pinned on tall
+    // screens and scrolls away on short ones (phone landscape, zoom), leaving room to read.
+    this.notice = h("div", { class: "kc-notice" },
+      h("p", { class: "kc-disclaimer" },
+        "Automated assistant: general information only, not medical advice."),
+      h("p", { class: "kc-emergency" },
+        h("strong", {}, "In an emergency call ",
+          h("a", { href: "tel:911" }, "911"), " or ", h("a", { href: "tel:988" }, "988"), "."),
+        " 988 is the Suicide & Crisis Lifeline (call or text)."));
     this.scroller = h("div", { class: "kc-scroll", tabindex: "0", role: "region", "aria-label": "Messages" },
-      this.log, this.typing);
+      this.notice, this.log, this.typing);
 
     this.input = h("textarea", {
-      id: "kc-input", class: "kc-input", rows: "1", maxlength: "1000", autocomplete: "off",
-      placeholder: "Type your question…", "aria-describedby": "kc-privacy",
+      id: "kc-input", class: "kc-input", rows: "1", autocomplete: "off",
+      placeholder: "Type your question…", "aria-describedby": "kc-privacy kc-counter",
       onkeydown: (event) => {
         if (event.key === "Enter" && !event.shiftKey && !event.isComposing) {
           event.preventDefault();
           this.submit();
         }
       },
-      oninput: () => this.autosize(),
+      oninput: () => { this.autosize(); this.updateCounter(); },
     });
     const form = h("form", {
       class: "kc-composer", onsubmit: (event) => { event.preventDefault(); this.submit(); },
@@ -132,15 +124,18 @@ class ChatWidget {
     h("label", { class: "kc-sr", for: "kc-input", text: "Your message" }),
     this.input,
     h("button", { type: "submit", class: "kc-send", "aria-label": "Send" }, icon(ICONS.send)));
+    this.counter = h("p", { id: "kc-counter", class: "kc-counter", hidden: true });
+    this.counterStatus = h("div", { class: "kc-sr", role: "status" });
 
-    this.panel = h("section", {
+    this.title = h("h2", { id: "kc-title", class: "kc-title", text: c.title });
+    this.panel = h("div", {
       id: "kc-panel", class: "kc-panel", role: "dialog", "aria-modal": "false",
-      "aria-labelledby": "kc-title", hidden: true,
+      "aria-labelledby": "kc-title", tabindex: "-1", hidden: true,
       onkeydown: (event) => { if (event.key === "Escape") { event.stopPropagation(); this.close(); } },
     },
-    h("header", { class: "kc-header" },
+    h("div", { class: "kc-header" },
       h("div", { class: "kc-heading" },
-        h("h2", { id: "kc-title", class: "kc-title", text: c.title }),
+        this.title,
         h("p", { class: "kc-subtitle", text: c.subtitle })),
       h("button", {
         type: "button", class: "kc-icon-button", "aria-label": "Start a new conversation",
@@ -154,21 +149,16 @@ class ChatWidget {
         type: "button", class: "kc-icon-button", "aria-label": "Close chat", title: "Close chat",
         onclick: () => this.close(),
       }, icon(ICONS.close))),
-    h("div", { class: "kc-notice" },
-      h("p", { class: "kc-disclaimer" },
-        "Automated assistant: general information only, not medical advice."),
-      h("p", { class: "kc-emergency" },
-        h("strong", {}, "In an emergency call ",
-          h("a", { href: "tel:911" }, "911"), " or ", h("a", { href: "tel:988" }, "988"), "."),
-        " 988 is the Suicide & Crisis Lifeline (call or text).")),
     this.status,
     this.scroller,
     this.typingStatus,
     form,
-    h("p", { id: "kc-privacy", class: "kc-privacy", text: "Please don't share medical details here." }));
+    h("div", { class: "kc-footer" },
+      h("p", { id: "kc-privacy", class: "kc-privacy", text: "Please don't share medical details here." }),
+      this.counter),
+    this.counterStatus);
 
-    this.root.append(this.launcher, this.panel); // Tab from the launcher goes into the panel
-    document.body.append(this.host);
+    root.append(this.panel); // after the launcher: Tab from the launcher goes into the panel
     this.showWelcome();
   }
 
@@ -178,7 +168,8 @@ class ChatWidget {
     if (!this.store.started && c.suggestions.length) {
       this.suggestions = h("div", { class: "kc-actions", role: "group", "aria-label": "Suggested questions" },
         c.suggestions.map((text) => h("button", {
-          type: "button", class: "kc-chip kc-reply", onclick: () => this.send(text),
+          type: "button", class: "kc-chip kc-reply",
+          onclick: (event) => this.useChip(event, text, text),
         }, text)));
       if (this.welcome) this.welcome.append(this.suggestions);
       else this.log.append(this.welcome = h("div", { class: "kc-msg kc-from-bot kc-welcome" }, this.suggestions));
@@ -186,12 +177,58 @@ class ChatWidget {
   }
 
   autosize() {
-    this.input.style.height = "auto";
-    this.input.style.height = `${Math.min(this.input.scrollHeight, 120)}px`;
+    this.input.style.height = "auto"; // the stylesheet's max-height caps it (less on short screens)
+    this.input.style.height = `${this.input.scrollHeight + 2}px`;
+  }
+
+  /** Characters left, shown near the limit; over it the message is kept whole but not sent. */
+  updateCounter() {
+    const length = [...this.input.value].length;
+    const over = length - MAX_CHARS;
+    const level = over > 0 ? 3 : length >= MAX_CHARS - 50 ? 2 : length >= COUNTER_FROM ? 1 : 0;
+    this.counter.hidden = level === 0;
+    this.counter.dataset.kind = level === 3 ? "error" : level === 2 ? "warn" : "";
+    this.counter.textContent = level === 0 ? ""
+      : over > 0
+        ? `${number.format(over)} ${over === 1 ? "character" : "characters"} over the ` +
+          `${number.format(MAX_CHARS)}-character limit: please shorten your message.`
+        : `${number.format(MAX_CHARS - length)} of ${number.format(MAX_CHARS)} characters left`;
+    if (over > 0) this.input.setAttribute("aria-invalid", "true");
+    else this.input.removeAttribute("aria-invalid");
+    // Announce crossing a threshold, not every key press.
+    if (level > this.counterLevel) this.counterStatus.textContent = this.counter.textContent;
+    if (level === 0) this.counterStatus.textContent = "";
+    this.counterLevel = level;
   }
 
   scrollToEnd() {
     this.scroller.scrollTop = this.scroller.scrollHeight;
+  }
+
+  /** Height of the notice while it is pinned over the top of the messages. */
+  pinnedInset() {
+    return getComputedStyle(this.notice).position === "sticky" ? this.notice.offsetHeight : 0;
+  }
+
+  /**
+   * Show the newest reply from its start: to the end if it fits, else its first line at the
+   * top, so a long answer (a crisis reply's phone numbers) is not scrolled past.
+   */
+  revealTurn() {
+    const first = this.turnStart;
+    if (!first || !first.isConnected) {
+      this.scrollToEnd();
+      return;
+    }
+    if (first === this.welcome) { // nothing said yet: from the top, safety notice included
+      this.scroller.scrollTop = 0;
+      return;
+    }
+    const scroller = this.scroller;
+    const top = first.getBoundingClientRect().top - scroller.getBoundingClientRect().top
+      + scroller.scrollTop - this.pinnedInset() - 8;
+    const end = scroller.scrollHeight - scroller.clientHeight;
+    scroller.scrollTop = Math.max(0, Math.min(end, top));
   }
 
   // ---------------------------------------------------------------- open / close
@@ -200,17 +237,30 @@ class ChatWidget {
     return !this.panel.hidden;
   }
 
-  open({ focus = true } = {}) {
+  /**
+   * Open the panel. Focus goes to the text box after a click or a key press; after a tap it goes
+   * to the panel itself, so a phone keyboard does not cover the welcome and the suggestions
+   * until the visitor taps the box.
+   */
+  open({ focus = true, pointerType } = {}) {
+    if (!this.styled) { // widget.css still on its way: open once it is there
+      this.shell.styled.then(() => this.open({ focus, pointerType }));
+      return;
+    }
     this.panel.hidden = false;
     this.root.classList.add("kc-is-open");
     this.launcher.setAttribute("aria-expanded", "true");
+    this.launcher.removeAttribute("aria-busy");
     this.launcherText.textContent = "Close chat";
     this.store.wasOpen = true;
     this.unread = 0;
     this.badge.hidden = true;
+    this.updateViewport();
     this.start();
-    this.scrollToEnd();
-    if (focus) this.input.focus();
+    this.revealTurn();
+    if (!focus) return;
+    if (isTouch(pointerType)) this.panel.focus({ preventScroll: true });
+    else this.input.focus({ preventScroll: true });
   }
 
   close() {
@@ -220,6 +270,29 @@ class ChatWidget {
     this.launcherText.textContent = this.config.launcherLabel;
     this.store.wasOpen = false;
     this.launcher.focus();
+  }
+
+  /**
+   * Full screen on a phone: fit the panel to the part of the page the keyboard leaves visible
+   * (browsers that only shrink the visual viewport would otherwise hide the composer under it).
+   */
+  watchViewport() {
+    const viewport = window.visualViewport;
+    if (!viewport) return;
+    viewport.addEventListener("resize", () => this.updateViewport());
+    viewport.addEventListener("scroll", () => this.updateViewport());
+  }
+
+  updateViewport() {
+    const viewport = window.visualViewport;
+    if (!viewport || !this.isOpen) return;
+    if (Math.abs(viewport.scale - 1) > 0.01) { // pinch zoom: leave the layout alone
+      this.host.style.removeProperty("--kc-vv-height");
+      this.host.style.removeProperty("--kc-vv-top");
+      return;
+    }
+    this.host.style.setProperty("--kc-vv-height", `${viewport.height}px`);
+    this.host.style.setProperty("--kc-vv-top", `${viewport.offsetTop}px`);
   }
 
   // ---------------------------------------------------------------- messages
@@ -242,7 +315,8 @@ class ChatWidget {
     const bubble = this.botBubble(message, options);
     if (bubble) {
       this.log.append(bubble);
-      this.scrollToEnd();
+      this.turnStart ||= bubble;
+      this.revealTurn();
     }
     return bubble;
   }
@@ -259,18 +333,26 @@ class ChatWidget {
       }, button.title, h("span", { class: "kc-sr", text: " (opens in a new tab)" }),
       h("span", { class: "kc-external", "aria-hidden": "true", text: "↗" }));
     }
-    if (button.kind === "tel") {
+    if (button.kind === "tel") { // tel: and sms: links: the number is in the title
       return h("a", { class: "kc-chip kc-link", href: button.href }, button.title);
     }
     return h("button", {
       type: "button", class: "kc-chip kc-reply",
-      onclick: () => this.send(button.payload, button.title),
+      onclick: (event) => this.useChip(event, button.payload, button.title),
     }, button.title);
+  }
+
+  /** A quick reply was used: send it, and keep focus in the chat although the chip goes away. */
+  useChip(event, payload, title) {
+    this.send(payload, title);
+    if (isTouch(event.pointerType)) this.scroller.focus({ preventScroll: true });
+    else this.input.focus({ preventScroll: true });
   }
 
   addUserMessage(text) {
     const bubble = this.userBubble(text);
     this.log.append(bubble);
+    this.turnStart = null; // the replies to this message start a new turn
     this.scrollToEnd();
     return bubble;
   }
@@ -287,15 +369,27 @@ class ChatWidget {
 
   /** Quick replies of earlier turns can no longer be answered: remove them, keep links. */
   retireReplyButtons() {
-    for (const button of this.log.querySelectorAll("button.kc-reply")) button.remove();
+    const focused = this.shadow.activeElement;
+    let lostFocus = false;
+    for (const button of this.log.querySelectorAll("button.kc-reply")) {
+      lostFocus ||= button === focused;
+      button.remove();
+    }
     for (const group of this.log.querySelectorAll(".kc-actions")) if (!group.children.length) group.remove();
+    if (lostFocus) this.input.focus({ preventScroll: true });
   }
 
   submit() {
     const text = this.input.value.trim();
     if (!text) return;
+    if ([...text].length > MAX_CHARS) {
+      this.updateCounter();
+      this.counterStatus.textContent = this.counter.textContent;
+      return; // kept whole in the box, never cut
+    }
     this.input.value = "";
     this.autosize();
+    this.updateCounter();
     this.send(text);
   }
 
@@ -303,10 +397,12 @@ class ChatWidget {
   send(text, display = text) {
     if (!text) return;
     this.retireReplyButtons();
+    this.suggestions?.remove();
     const item = { id: Math.random().toString(36).slice(2) + Date.now().toString(36), text, display };
     const bubble = this.addUserMessage(display);
     this.store.started = true;
     this.deliver(item, bubble);
+    this.broadcast({ type: "user", text: display });
   }
 
   deliver(item, bubble) {
@@ -322,8 +418,7 @@ class ChatWidget {
   }
 
   emit(item, bubble) {
-    this.store.sent += 1;
-    this.store.save();
+    this.store.countSent();
     this.socket.emit("user_uttered", { message: item.text, session_id: this.store.sessionId });
     this.setBubbleStatus(bubble, "");
     this.awaitingReply.push({ item, bubble });
@@ -368,7 +463,11 @@ class ChatWidget {
     clearTimeout(this.statusTimer);
     this.status.hidden = !text;
     this.status.dataset.kind = kind;
-    this.status.textContent = text || "";
+    const brief = BRIEF[text];
+    this.status.replaceChildren(...(!text ? [] : brief
+      ? [h("span", { class: "kc-status-full", text }),
+        h("span", { class: "kc-status-brief", "aria-hidden": "true", text: brief })]
+      : [text]));
   }
 
   /** First open (or a queued message): load the history, then connect. */
@@ -432,14 +531,19 @@ class ChatWidget {
         return this.botBubble(botMessage({ text: m.text, buttons: m.buttons }), { latest: index === lastIndex });
       }
       return null;
-    }).filter(Boolean);
-    if (!bubbles.length) return;
+    });
+    const shown = bubbles.filter(Boolean);
+    if (!shown.length) return;
     // History goes right after the welcome message, before anything typed on this page view.
     const anchor = this.welcome ? this.welcome.nextSibling : this.log.firstChild;
     this.log.insertBefore(h("p", { class: "kc-note", text: "Earlier in this conversation" }), anchor);
-    for (const bubble of bubbles) this.log.insertBefore(bubble, anchor);
+    for (const bubble of shown) this.log.insertBefore(bubble, anchor);
     this.suggestions?.remove();
-    this.scrollToEnd();
+    if (!anchor) { // nothing typed since: show the last answer from its start
+      const lastUser = bubbles.map((b) => b?.classList.contains("kc-from-user")).lastIndexOf(true);
+      this.turnStart = bubbles.find((b, i) => i > lastUser && b?.classList.contains("kc-from-bot")) ?? null;
+    }
+    this.revealTurn();
   }
 
   connect() {
@@ -504,8 +608,11 @@ class ChatWidget {
     });
   }
 
-  /** Forget this conversation on this device and start a fresh one. */
-  restart() {
+  /**
+   * Forget this conversation on this device and start a fresh one. Other tabs follow
+   * (`sessionId` is the new conversation another tab started).
+   */
+  restart({ sessionId } = {}) {
     const old = this.socket;
     this.socket = null;
     old?.disconnect();
@@ -515,28 +622,84 @@ class ChatWidget {
     this.queued = new Map();
     this.historyLoaded = false;
     this.historyNote = null;
-    this.store.reset();
+    this.turnStart = null;
+    if (sessionId) this.store.adopt(sessionId);
+    else this.store.reset();
     this.showTyping(false);
     this.log.replaceChildren();
     this.showWelcome();
-    this.start();
-    this.input.focus();
+    if (!sessionId) {
+      this.broadcast({ type: "restart" });
+      this.start();
+      this.input.focus();
+    } else if (this.isOpen) {
+      this.start();
+    }
+  }
+
+  // ---------------------------------------------------------------- other tabs
+
+  /**
+   * Tabs of one browser share the conversation (one id in localStorage, one socket.io room, so
+   * each tab gets the bot's replies); the visitor's own messages and a restart are passed to
+   * the other tabs here.
+   */
+  sync() {
+    if (typeof BroadcastChannel !== "function") return;
+    this.channel = new BroadcastChannel(SYNC_CHANNEL);
+    this.channel.addEventListener("message", (event) => this.onSync(event.data));
+  }
+
+  broadcast(message) {
+    try {
+      this.channel?.postMessage({ ...message, sessionId: this.store.sessionId });
+    } catch {
+      /* closed channel: nothing to tell */
+    }
+  }
+
+  onSync(message) {
+    if (!message || typeof message !== "object" || typeof message.sessionId !== "string") return;
+    if (message.type === "restart") {
+      if (message.sessionId !== this.store.sessionId) this.restart({ sessionId: message.sessionId });
+      return;
+    }
+    if (message.type !== "user" || typeof message.text !== "string") return;
+    if (message.sessionId !== this.store.sessionId) return;
+    this.store.started = true;
+    // Not started here yet: the history brings this message when the chat is opened.
+    if (!this.starting) return;
+    this.retireReplyButtons();
+    this.suggestions?.remove();
+    this.addUserMessage(message.text);
+    this.showTyping(true);
   }
 }
 
+/** Take over the launcher that the loader (widget.js) shows, and replay what was asked meanwhile. */
 function boot() {
-  if (window.ClinicChat?.widget) return; // included twice
-  const config = readConfig();
+  const loader = window.ClinicChat?.boot;
+  if (!loader || window.ClinicChat.widget) return; // not loaded by widget.js, or twice
+  const { config } = loader;
   const mount = () => {
-    const widget = new ChatWidget(config);
+    const shell = loader.shell;
+    if (loader.onLauncherClick) shell.launcher.removeEventListener("click", loader.onLauncherClick);
+    shell.launcherText.textContent = config.launcherLabel;
+    const widget = new ChatWidget(config, shell);
     window.ClinicChat = {
       widget,
       open: () => widget.open(),
       close: () => widget.close(),
       send: (text) => widget.send(String(text)),
     };
+    for (const [call, args] of loader.pending) {
+      if (call === "open") widget.open(args[0] || {});
+      else if (call === "close") widget.close();
+      else if (call === "send") widget.send(String(args[0]));
+    }
+    if (!widget.isOpen && (config.open || widget.store.wasOpen)) widget.open({ focus: false });
   };
-  if (document.body) mount();
+  if (loader.shell) mount();
   else document.addEventListener("DOMContentLoaded", mount, { once: true });
 }
 
