@@ -12,7 +12,7 @@ from clinic_core.settings import PROJECT_ROOT
 from ml import evaluate
 
 DATA_DIR = PROJECT_ROOT / "data"
-CRISIS_FILE = PROJECT_ROOT / "tests" / "safety" / "crisis_messages.yml"
+CRISIS_FILE = PROJECT_ROOT / "tests" / "integration" / "safety" / "crisis_messages.yml"
 CRISIS_LABEL = "crisis"
 
 Example = Tuple[str, str]  # (text, label); retrieval intents are full keys like faq/cost

@@ -1,0 +1,214 @@
+"""How the assistant does on visitor sets written blind: right answer, right clarification,
+wrong answer, declined.
+
+    python -m ml.evaluate_visitors                      # the development set (tuned on)
+    python -m ml.evaluate_visitors --set FILE --name sealed-a --report docs/reports/x.md
+
+A visitor set is JSON lines {"text", "label", "acceptable": [...]} written by helpers who never
+saw the training data, then labelled from the topic catalogue alone (docs/guides/topic-catalogue.md).
+`label` is an FAQ topic (faq/<topic>), another intent, `out_of_scope`, or `no_topic` (on the
+clinic's subject but no FAQ answers it). Outcomes, per message:
+
+- right answer: an acceptable FAQ answered, or an acceptable intent (greet, booking...);
+- right clarification: "Did you mean" with an acceptable topic among its buttons;
+- declined: out_of_scope or nlu_fallback; right for out_of_scope and no_topic messages;
+- wrong answer: anything else (a wrong FAQ, or a clarification without the right topic).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import sys
+import time
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Dict, List, Sequence
+
+from clinic_core.contract import FAQ_CLARIFY_INTENT, FAQ_INTENT
+from clinic_core.settings import PROJECT_ROOT
+
+DEV_SET = PROJECT_ROOT / "tests" / "nlu" / "visitors_dev.jsonl"
+DECLINED = {"out_of_scope", "nlu_fallback"}
+NOT_ANSWERABLE = {"out_of_scope", "no_topic"}
+OUTCOMES = (
+    "right answer",
+    "right clarification",
+    "declined (right)",
+    "declined (wrong)",
+    "wrong answer",
+)
+
+
+def load_set(path: Path) -> List[dict]:
+    return [
+        json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()
+    ]
+
+
+def clarification_topics(parse: dict, limit: int = 3) -> List[str]:
+    """The topics "Did you mean" offers: the ResponseSelector's best, as actions/faq.py does."""
+    from actions.faq import likeliest_topics
+
+    return [f"faq/{t}" for t in likeliest_topics(parse, limit)]
+
+
+def outcome(row: dict, parse: dict) -> str:
+    acceptable = set(row.get("acceptable") or [row["label"]])
+    intent = (parse.get("intent") or {}).get("name") or ""
+    if intent in DECLINED:
+        return "declined (right)" if row["label"] in NOT_ANSWERABLE else "declined (wrong)"
+    if row["label"] in NOT_ANSWERABLE:
+        return "wrong answer" if intent != FAQ_CLARIFY_INTENT else "declined (right)"
+    if intent == FAQ_CLARIFY_INTENT:
+        offered = set(clarification_topics(parse))
+        return "right clarification" if offered & acceptable else "wrong answer"
+    if intent == FAQ_INTENT:
+        selector = ((parse.get("response_selector") or {}).get(FAQ_INTENT) or {}).get("response")
+        predicted = (selector or {}).get("intent_response_key") or FAQ_INTENT
+        return "right answer" if predicted in acceptable else "wrong answer"
+    return "right answer" if intent in acceptable else "wrong answer"
+
+
+@dataclass
+class VisitorResult:
+    name: str
+    outcomes: Counter = field(default_factory=Counter)
+    per_label: Dict[str, Counter] = field(default_factory=lambda: defaultdict(Counter))
+    rows: List[dict] = field(default_factory=list)
+    parse_ms: List[float] = field(default_factory=list)
+
+    @property
+    def total(self) -> int:
+        return sum(self.outcomes.values())
+
+    def share(self, *names: str) -> float:
+        return sum(self.outcomes[n] for n in names) / self.total if self.total else 0.0
+
+    def summary(self) -> Dict[str, object]:
+        faq_rows = [r for r in self.rows if r["label"].startswith("faq/")]
+        oos = [r for r in self.rows if r["label"] == "out_of_scope"]
+        return {
+            "set": self.name,
+            "messages": self.total,
+            **{name: self.outcomes[name] for name in OUTCOMES},
+            "right answer or right clarification": round(
+                self.share("right answer", "right clarification", "declined (right)"), 4
+            ),
+            "right answer": round(self.share("right answer", "declined (right)"), 4),
+            "wrong answer": round(self.share("wrong answer"), 4),
+            "faq messages": len(faq_rows),
+            "out-of-scope declined": f"{sum(r['outcome'] == 'declined (right)' for r in oos)}"
+            f"/{len(oos)}",
+        }
+
+
+def evaluate(model: Path, rows: Sequence[dict], name: str) -> VisitorResult:
+    from rasa.core.agent import Agent
+
+    agent = Agent.load(str(model))
+    result = VisitorResult(name)
+    loop = asyncio.new_event_loop()
+    try:
+        for row in rows:
+            started = time.perf_counter()
+            parse = loop.run_until_complete(agent.parse_message(row["text"]))
+            result.parse_ms.append((time.perf_counter() - started) * 1000)
+            got = outcome(row, parse)
+            result.outcomes[got] += 1
+            result.per_label[row["label"]][got] += 1
+            intent = (parse.get("intent") or {}).get("name")
+            selector = ((parse.get("response_selector") or {}).get(FAQ_INTENT) or {}).get(
+                "response"
+            ) or {}
+            result.rows.append(
+                {
+                    **row,
+                    "outcome": got,
+                    "intent": intent,
+                    "topic": selector.get("intent_response_key"),
+                }
+            )
+    finally:
+        loop.close()
+    return result
+
+
+def render(results: Sequence[VisitorResult], command: str, model: Path) -> str:
+    lines = [
+        "# Visitor sets: answers, clarifications, declines",
+        "",
+        f"Model `{model.name}`. Command: `{command}`. Outcomes as defined in ml/evaluate_visitors.py.",
+        "",
+        "| set | messages | right answer | right clarification | declined (right) | "
+        "declined (wrong) | wrong answer | right or clarified | out-of-scope declined |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
+    for r in results:
+        s = r.summary()
+        lines.append(
+            f"| {r.name} | {r.total} | {s['right answer']:.1%} | "
+            f"{r.outcomes['right clarification']} | {r.outcomes['declined (right)']} | "
+            f"{r.outcomes['declined (wrong)']} | {r.outcomes['wrong answer']} "
+            f"({s['wrong answer']:.1%}) | {s['right answer or right clarification']:.1%} | "
+            f"{s['out-of-scope declined']} |"
+        )
+    for r in results:
+        lines += [
+            "",
+            f"## Per label: {r.name}",
+            "",
+            "| label | messages | right | clarified | declined | wrong |",
+            "|---|---|---|---|---|---|",
+        ]
+        for label, counts in sorted(r.per_label.items()):
+            lines.append(
+                f"| {label} | {sum(counts.values())} | {counts['right answer']} | "
+                f"{counts['right clarification']} | "
+                f"{counts['declined (right)'] + counts['declined (wrong)']} | "
+                f"{counts['wrong answer']} |"
+            )
+    return "\n".join(lines) + "\n"
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--set",
+        type=Path,
+        action="append",
+        help="a visitor set (JSON lines); default: the development set",
+    )
+    parser.add_argument("--name", action="append", help="a name for each --set")
+    parser.add_argument("--model", type=Path)
+    parser.add_argument("--report", type=Path, help="write a Markdown report here")
+    parser.add_argument("--errors", action="store_true", help="print every wrong message")
+    args = parser.parse_args(argv)
+    os.chdir(PROJECT_ROOT)
+    if args.model is None:
+        from ml import train
+
+        args.model = train.train()
+    sets = args.set or [DEV_SET]
+    names = args.name or [p.stem for p in sets]
+    results = [evaluate(args.model, load_set(p), n) for p, n in zip(sets, names)]
+    for r in results:
+        print(json.dumps(r.summary()))
+        if args.errors:
+            for row in r.rows:
+                if row["outcome"] in ("wrong answer", "declined (wrong)"):
+                    print(
+                        f"  {row['outcome']:16s} {row['label']:28s} -> {row['intent']} "
+                        f"{row['topic']}  | {row['text'][:100]}"
+                    )
+    if args.report:
+        command = "python -m ml.evaluate_visitors " + " ".join(argv or sys.argv[1:])
+        args.report.write_text(render(results, command, args.model))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
