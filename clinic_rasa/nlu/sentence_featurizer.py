@@ -23,15 +23,16 @@ Config (config.yml):
 from __future__ import annotations
 
 import logging
-from typing import Any, Dict, List, Optional, Text
+from typing import Any, Dict, List, Optional, Text, Type
 
 import numpy as np
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
-from rasa.nlu.constants import DENSE_FEATURIZABLE_ATTRIBUTES
+from rasa.nlu.constants import DENSE_FEATURIZABLE_ATTRIBUTES, TOKENS_NAMES
 from rasa.nlu.featurizers.dense_featurizer.dense_featurizer import DenseFeaturizer
+from rasa.nlu.tokenizers.tokenizer import Tokenizer
 from rasa.shared.exceptions import InvalidConfigException
 from rasa.shared.nlu.constants import ACTION_TEXT, TEXT
 from rasa.shared.nlu.training_data.message import Message
@@ -94,14 +95,24 @@ class SentenceEncoderFeaturizer(DenseFeaturizer, GraphComponent):
     ) -> SentenceEncoderFeaturizer:
         return cls(config, execution_context.node_name)
 
+    @classmethod
+    def required_components(cls) -> List[Type]:
+        """A tokenizer: a message gets features exactly when it has tokens (see `_text`)."""
+        return [Tokenizer]
+
     @staticmethod
     def _text(message: Message, attribute: Text) -> Optional[Text]:
-        """The attribute's text if it has any (empty and blank texts get no features,
-        like Rasa's other featurizers give them none)."""
+        """The text to encode, or None for no features.
+
+        A message gets features exactly when it has tokens for the attribute, which is when
+        CountVectorsFeaturizer gives it sparse features: a trained DIET fails on a message that
+        has one kind but not the other. An empty or blank text can have a token (the whitespace
+        tokenizer makes one of ""), and then gets the vector of the empty sentence.
+        """
+        if not message.get(TOKENS_NAMES[attribute]):
+            return None
         text = message.get(attribute)
-        if isinstance(text, str) and text.strip():
-            return text
-        return None
+        return text if isinstance(text, str) else ""
 
     def _add(self, message: Message, attribute: Text, vector: np.ndarray) -> None:
         self.add_features_to_message(
