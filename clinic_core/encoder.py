@@ -446,7 +446,7 @@ def _onnx_model(encoder: "SentenceEncoder") -> bytes:
     split_shape, merge_shape = i64("split", 0, 0, 3, heads, head), i64("merge", 0, 0, width)
     picks = [scalar(f"pick{index}", index) for index in range(3)]
     for index, layer in enumerate(encoder._numpy_layers):
-        c = lambda name, array: g.constant(f"l{index}.{name}", array)  # noqa: E731
+        c = lambda name, array, index=index: g.constant(f"l{index}.{name}", array)  # noqa: E731
         qkv = g.node(
             "Add", [g.node("MatMul", [x, c("qkv_w", layer.qkv_w)]), c("qkv_b", layer.qkv_b)]
         )
@@ -583,7 +583,7 @@ class SentenceEncoder:
             threads = threads or int(os.environ.get("CLINIC_ENCODER_THREADS", "1"))
             self._session = _onnx_session(_onnx_model(self), threads)
             # onnxruntime holds its own copy of the weights: free the numpy ones.
-            self.word_embeddings = self.position_embeddings = None
+            self.word_embeddings = self.position_embeddings = None  # type: ignore[assignment]
             self._numpy_layers = []
             _return_freed_memory()
         else:

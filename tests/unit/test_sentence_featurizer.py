@@ -34,8 +34,10 @@ FEATURIZER = "clinic_rasa.nlu.sentence_featurizer.SentenceEncoderFeaturizer"
 def make_featurizer(tmp_path: Path, **config) -> SentenceEncoderFeaturizer:
     return SentenceEncoderFeaturizer.create(
         {**SentenceEncoderFeaturizer.get_default_config(), **config},
-        LocalModelStorage(tmp_path), Resource("sentence_encoder"),
-        ExecutionContext(node_name="sentence_encoder", graph_schema=None))
+        LocalModelStorage(tmp_path),
+        Resource("sentence_encoder"),
+        ExecutionContext(node_name="sentence_encoder", graph_schema=None),
+    )
 
 
 def tokenized(*messages: Message) -> List[Message]:
@@ -44,7 +46,8 @@ def tokenized(*messages: Message) -> List[Message]:
         for attribute in (TEXT, RESPONSE, ACTION_TEXT):
             if message.get(attribute) is not None:
                 tokenizer.process([message]) if attribute == TEXT else message.set(
-                    TOKENS_NAMES[attribute], tokenizer.tokenize(message, attribute))
+                    TOKENS_NAMES[attribute], tokenizer.tokenize(message, attribute)
+                )
     return list(messages)
 
 
@@ -80,11 +83,15 @@ def test_empty_or_blank_text_with_a_token_gets_the_empty_sentences_vector(tmp_pa
 
 
 def test_training_examples_get_features_except_for_skipped_attributes(tmp_path):
-    examples = [Message(data={TEXT: "what does it cost", RESPONSE: "An infusion costs $450."}),
-                Message(data={TEXT: "what does it cost", INTENT: "another_intent"}),
-                Message(data={TEXT: "hello"}), Message(data={ACTION_TEXT: "Hi! How can I help?"})]
+    examples = [
+        Message(data={TEXT: "what does it cost", RESPONSE: "An infusion costs $450."}),
+        Message(data={TEXT: "what does it cost", INTENT: "another_intent"}),
+        Message(data={TEXT: "hello"}),
+        Message(data={ACTION_TEXT: "Hi! How can I help?"}),
+    ]
     make_featurizer(tmp_path, skip_attributes=["response"]).process_training_data(
-        TrainingData(training_examples=tokenized(*examples)))
+        TrainingData(training_examples=tokenized(*examples))
+    )
     assert dense(examples[0])[1].features.shape == (1, 384)
     assert np.array_equal(dense(examples[0])[1].features, dense(examples[1])[1].features)
     assert dense(examples[0], RESPONSE) == (None, None)
@@ -177,26 +184,35 @@ def trained_model(tmp_path_factory) -> Path:
     (folder / "config.yml").write_text(textwrap.dedent(TINY_CONFIG))
     (folder / "domain.yml").write_text(TINY_DOMAIN)
     (folder / "nlu.yml").write_text(TINY_NLU)
-    model = train_nlu(str(folder / "config.yml"), str(folder / "nlu.yml"), str(folder / "models"),
-                      domain=str(folder / "domain.yml"))
+    model = train_nlu(
+        str(folder / "config.yml"),
+        str(folder / "nlu.yml"),
+        str(folder / "models"),
+        domain=str(folder / "domain.yml"),
+    )
     assert model, "training failed"
     return Path(model)
 
 
 def test_a_tiny_diet_and_response_selector_train_on_the_features_and_the_model_parses(
-        trained_model):
+    trained_model,
+):
     from rasa.core.agent import Agent
     from rasa.nlu.classifiers.diet_classifier import DIETClassifier
     from rasa.nlu.selectors.response_selector import ResponseSelector
 
     agent = Agent.load(str(trained_model))
     # The trained classifiers' inputs include the featurizer's 384-d dense sentence features.
-    components = [node._component for node in
-                  agent.processor.graph_runner._instantiated_nodes.values()]
+    components = [
+        node._component for node in agent.processor.graph_runner._instantiated_nodes.values()
+    ]
     for kind in (DIETClassifier, ResponseSelector):
         model = next(c for c in components if type(c) is kind).model
-        dense_units = [signature.units for signature in model.data_signature[TEXT]["sentence"]
-                       if not signature.is_sparse]
+        dense_units = [
+            signature.units
+            for signature in model.data_signature[TEXT]["sentence"]
+            if not signature.is_sparse
+        ]
         assert dense_units == [384], kind.__name__
 
     async def parse(text: str):
