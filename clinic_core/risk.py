@@ -8,8 +8,9 @@ none of whom saw the evaluation sets):
 - `at_risk`: harmless (0), uncertain (1: a counsellor would ask), at risk (2: risk or imminent);
 - `imminent`: among messages at risk, whether the danger is happening now.
 
-A message is scored whole and clause by clause (a crisis hidden inside a price question is one
-clause of it), and the highest score counts. The grade follows the thresholds in
+The message is scored whole. (Scoring it clause by clause as well caught two more crisis
+messages hidden in clinic questions on the development set, but asked 3-4 % more ordinary visitor
+questions the check-in question: docs/reports/safety-evaluation.md.) The thresholds are in
 safety/risk_model.yml, chosen on the development set only:
 
     imminent  at risk and P(imminent) >= imminent       911 / emergency room first
@@ -25,11 +26,10 @@ in models/), so staff editing FAQs never changes it. Nothing here imports Rasa; 
 from __future__ import annotations
 
 import json
-import re
 import threading
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Dict, List, Optional, Sequence
+from typing import Any, Dict, Optional, Sequence
 
 import numpy as np
 
@@ -39,15 +39,6 @@ MODEL_DIR = PROJECT_ROOT / ".build" / "risk_model"
 GRADES = ("none", "check_in", "risk", "imminent")
 HARMLESS, UNCERTAIN, AT_RISK = 0, 1, 2
 EMBEDDING_WEIGHT = 2.0  # sentence vectors are unit length; n-gram rows are too, and more numerous
-MIN_CLAUSE_WORDS = 3
-
-# Clause boundaries: sentence ends, and the joins people use to add a second thought.
-_CLAUSE_SPLIT = re.compile(
-    r"(?<=[.!?;:\n])\s+"
-    r"|\s*,?\s+\b(?:but|because|cause|cuz|also|though|although|anyway|honestly|plus"
-    r"|pero|porque|aunque|ademas|además)\b\s+",
-    re.IGNORECASE,
-)
 
 
 class RiskModelError(RuntimeError):
@@ -68,10 +59,9 @@ class Thresholds:
 @dataclass(frozen=True)
 class RiskAssessment:
     grade: str  # one of GRADES
-    at_risk: float  # P(at risk) of the highest-scoring part of the message
-    uncertain: float  # P(uncertain) of that part
-    imminent: float  # P(imminent | at risk) of that part
-    part: str  # the part of the message that scored highest
+    at_risk: float  # P(at risk)
+    uncertain: float  # P(a counsellor would ask)
+    imminent: float  # P(imminent | at risk)
 
     def as_dict(self) -> Dict[str, Any]:
         return {
@@ -80,14 +70,6 @@ class RiskAssessment:
             "uncertain": round(self.uncertain, 3),
             "imminent": round(self.imminent, 3),
         }
-
-
-def clauses(text: str) -> List[str]:
-    """The message and, when it has several, each clause of at least MIN_CLAUSE_WORDS words."""
-    text = " ".join(text.split())
-    parts = [p.strip(" ,") for p in _CLAUSE_SPLIT.split(text) if p and p.strip(" ,")]
-    parts = [p for p in parts if len(p.split()) >= MIN_CLAUSE_WORDS]
-    return [text, *parts] if len(parts) > 1 else [text]
 
 
 class RiskModel:
@@ -147,17 +129,9 @@ class RiskModel:
         return "none"
 
     def assess(self, text: str) -> RiskAssessment:
-        parts = clauses(text)
-        scores = self.probabilities(parts)
-        concern = scores[:, AT_RISK] + scores[:, UNCERTAIN] * 0.5
-        best = int(np.argmax(concern))
-        at_risk = float(scores[best, AT_RISK])
-        uncertain = float(scores[best, UNCERTAIN])
-        imminent = float(scores[best, 3])
-        # Imminence is read from the whole message too: "took them all" + "what now" together.
-        imminent = max(imminent, float(scores[0, 3]) if scores[0, AT_RISK] >= 0.5 else 0.0)
+        _, uncertain, at_risk, imminent = (float(x) for x in self.probabilities([text])[0])
         return RiskAssessment(
-            self.grade_of(at_risk, uncertain, imminent), at_risk, uncertain, imminent, parts[best]
+            self.grade_of(at_risk, uncertain, imminent), at_risk, uncertain, imminent
         )
 
     def save(self, folder: Path) -> None:

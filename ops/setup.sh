@@ -81,6 +81,12 @@ if [ "$(cat "$ENCODER_STAMP" 2>/dev/null)" != "$encoder_want" ] \
 fi
 "$VENV/bin/python" "$ROOT/clinic_core/encoder.py" --check
 
+# The risk model (clinic_core/risk.py), trained apart from the FAQ model on safety/risk_corpus/;
+# rebuilt only when the corpus, its settings or its code changed (about a minute on 2 cores).
+say "[2/4] Risk model (.build/risk_model): trained if its inputs changed"
+(cd "$ROOT" && PYTHONPATH="$ROOT" "$VENV/bin/python" -m ml.train_risk)
+test -f "$ROOT/.build/risk_model/meta.json"
+
 say "[3/4] Building the spaCy pipeline (blank English + lookup lemmas)"
 TF_CPP_MIN_LOG_LEVEL=3 "$VENV/bin/python" "$ROOT/ml/build_spacy_model.py" 2>&1 | grep -v -e cuda -e tensorflow -e TensorRT -e 'rebuild TensorFlow' || true
 test -f "$ROOT/.build/spacy_en_lookup/meta.json"
