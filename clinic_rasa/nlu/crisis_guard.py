@@ -1,11 +1,12 @@
 """Crisis guard: a Rasa NLU component that grades every message for risk, last in the pipeline.
 
-Three independent layers vote; the highest grade wins:
+Three layers look at it:
 - the risk model (clinic_core/risk.py): sentence meaning, trained apart from the FAQ model on
-  thousands of messages by independent writers; it alone can grade `imminent` (danger now) and
+  thousands of messages by independent writers; it grades `imminent` (danger now), `risk` and
   `check_in` (an uncertain signal: the bot asks directly);
 - the phrase list staff maintain (safety/crisis_phrases.yml), matched deterministically;
 - the FAQ model's trained `crisis` intent, also when the FallbackClassifier replaced it.
+How they combine is in `detect()`.
 
 The intent becomes `crisis_imminent`, `crisis` or `crisis_check`, whatever the other components
 said, and the parse result carries `crisis_detection`: the grade, the layer that decided it and
@@ -43,7 +44,6 @@ from clinic_core.settings import load_settings
 
 logger = logging.getLogger(__name__)
 
-GRADE_ORDER = ("check_in", "risk", "imminent")
 INTENT_OF_GRADE = {
     "imminent": CRISIS_IMMINENT_INTENT,
     "risk": CRISIS_INTENT,
@@ -68,6 +68,10 @@ class CrisisGuard(GraphComponent, IntentClassifier):
             # The model's crisis confidence (as its top intent) that counts even when the
             # FallbackClassifier found the message too uncertain to answer.
             "model_threshold": 0.3,
+            # With the risk model loaded, a phrase-list or FAQ-model catch asks the check-in
+            # question only when P(at risk) + P(uncertain) reaches this (chosen on the
+            # development set: 0.1 kept every crisis catch and halved these false check-ins).
+            "keyword_min_risk": 0.1,
         }
 
     def __init__(
@@ -112,29 +116,37 @@ class CrisisGuard(GraphComponent, IntentClassifier):
         return messages
 
     def detect(self, message: Message) -> Optional[Dict[Text, Any]]:
-        """The grade (imminent, risk, check_in) and the layer that gave it, or None."""
+        """The grade (imminent, risk, check_in) and the layer that gave it, or None.
+
+        The risk model decides. The phrase list and the FAQ model's crisis intent are
+        keyword-like: on the blind development set they fired on 32 of 182 harmless look-alikes
+        (professional questions, idioms, past history) where the risk model saw no risk. So when
+        the risk model is loaded they can raise a message only to a check-in (a direct question
+        that names 988 and 911), and only when the risk model is not confident it is harmless;
+        without the risk model they give the full crisis response, as before.
+        """
         text = message.get(TEXT) or ""
         if not text.strip() or text.startswith("/"):  # buttons carry their own intent
             return None
-        found: List[Dict[Text, Any]] = []
         assessment = self._assess(text)
-        if assessment and assessment.grade != "none":
-            found.append({"grade": assessment.grade, "layer": "risk_model"})
+        keyword_layers: List[Dict[Text, Any]] = []
         match = self.matcher.find(text, _lemmatizer(message))
         if match:
-            found.append({"grade": "risk", "layer": "phrase_list", "phrase": match.phrase})
+            keyword_layers.append({"layer": "phrase_list", "phrase": match.phrase})
         confidence = _model_crisis_confidence(message)
         if confidence >= self.config["model_threshold"]:
-            found.append({"grade": "risk", "layer": "model", "confidence": round(confidence, 3)})
-        if not found:
-            return None
-        detection = max(found, key=lambda d: GRADE_ORDER.index(d["grade"]))
-        if assessment is not None and self.risk_model is not None:
-            detection["risk"] = assessment.as_dict()
-            told_as_now = assessment.imminent >= self.risk_model.thresholds.imminent
-            if detection["grade"] == "risk" and told_as_now and assessment.at_risk >= 0.5:
-                detection["grade"] = "imminent"  # another layer's catch, told as happening now
-        return detection
+            keyword_layers.append({"layer": "model", "confidence": round(confidence, 3)})
+        if assessment is None:
+            return {"grade": "risk", **keyword_layers[0]} if keyword_layers else None
+        risk = assessment.as_dict()
+        if assessment.grade != "none":
+            return {"grade": assessment.grade, "layer": "risk_model", "risk": risk}
+        not_surely_harmless = (
+            assessment.at_risk + assessment.uncertain >= self.config["keyword_min_risk"]
+        )
+        if keyword_layers and not_surely_harmless:
+            return {"grade": "check_in", **keyword_layers[0], "risk": risk}
+        return None
 
     def _assess(self, text: str) -> Optional[RiskAssessment]:
         if self.risk_model is None:

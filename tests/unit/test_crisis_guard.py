@@ -50,3 +50,53 @@ def test_a_crisis_runner_up_behind_another_intent_does_not_count(guard):
     message = nlu_result("give me a pasta recipe", [("out_of_scope", 0.67), ("crisis", 0.31)])
     guard.process([message])
     assert message.get("intent")["name"] == "out_of_scope"
+
+
+class FixedRisk:
+    """A risk model stand-in that grades every message the same way."""
+
+    def __init__(self, grade, at_risk=0.0, uncertain=0.0, imminent=0.0):
+        from clinic_core.risk import RiskAssessment, Thresholds
+
+        self.thresholds = Thresholds(0.8, 0.5, 0.5)
+        self.result = RiskAssessment(grade, at_risk, uncertain, imminent)
+
+    def assess(self, text):
+        return self.result
+
+
+def guarded(risk, text, ranking=(("faq", 0.9),)):
+    guard = CrisisGuard(CONFIG, PhraseMatcher(["want to die", "suicid*"]), risk)
+    message = nlu_result(text, list(ranking))
+    guard.process([message])
+    return message
+
+
+@pytest.mark.parametrize(
+    "grade,intent",
+    [
+        ("imminent", "crisis_imminent"),
+        ("risk", "crisis"),
+        ("check_in", "crisis_check"),
+    ],
+)
+def test_the_risk_model_grades_the_message(grade, intent):
+    message = guarded(FixedRisk(grade, at_risk=0.9), "anything at all")
+    assert message.get("intent")["name"] == intent
+    assert message.get("crisis_detection")["layer"] == "risk_model"
+
+
+def test_a_phrase_the_risk_model_is_sure_is_harmless_is_ignored():
+    message = guarded(FixedRisk("none", 0.01, 0.02), "which screening tool for suicide risk")
+    assert message.get("intent")["name"] == "faq"
+
+
+def test_a_phrase_the_risk_model_is_unsure_about_gets_the_check_in():
+    message = guarded(FixedRisk("none", 0.05, 0.2), "i want to die of boredom")
+    assert message.get("intent")["name"] == "crisis_check"
+    assert message.get("crisis_detection")["layer"] == "phrase_list"
+
+
+def test_without_a_risk_model_a_phrase_gives_the_full_crisis_response():
+    message = guarded(None, "i want to die")
+    assert message.get("intent")["name"] == "crisis"
