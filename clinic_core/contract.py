@@ -11,3 +11,8 @@ DETECTION_KEY = "crisis_detection"
 FLAG_CRISIS_ACTION = "action_flag_crisis"
 CRISIS_FLAGGED_SLOT = "crisis_flagged"
 CRISIS_FOLLOWUP_RESPONSE = "utter_crisis_followup"
+# Intents the bot's quick-reply buttons send as "/<intent>" (domain.yml). A visitor-typed
+# "/<anything else>" is read as text (clinic_rasa/channels/validation.py).
+BUTTON_INTENTS = frozenset(
+    {"book_consultation", "human_handoff", "affirm", "deny", "request_callback", "stop"}
+)

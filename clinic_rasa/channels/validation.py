@@ -13,6 +13,7 @@ import json
 from dataclasses import dataclass
 from typing import Any, Dict, Optional
 
+from clinic_core.contract import BUTTON_INTENTS
 from clinic_core.settings import Settings
 from clinic_core.text import clean_message
 
@@ -82,11 +83,15 @@ def check_metadata(value: Any) -> Optional[Dict[str, Any]]:
     if isinstance(value, str):
         try:
             value = json.loads(value)
-        except ValueError:
+        except (ValueError, RecursionError):
             raise InvalidRequest("'metadata' must be a JSON object.") from None
     if not isinstance(value, dict):
         raise InvalidRequest("'metadata' must be a JSON object.")
-    if len(json.dumps(value, default=str)) > MAX_METADATA_CHARS:
+    try:
+        size = len(json.dumps(value, default=str))
+    except (ValueError, RecursionError):
+        raise InvalidRequest("'metadata' is nested too deeply.") from None
+    if size > MAX_METADATA_CHARS:
         raise InvalidRequest(f"'metadata' is too large: at most {MAX_METADATA_CHARS} characters.")
     return value
 
@@ -105,7 +110,20 @@ def check_message(sender_id: str, text: Any, metadata: Any, limits: Settings) ->
         return Incoming(sender_id, "", EMPTY_MESSAGE_REPLY, checked_metadata)
     if not any(char.isalnum() for char in cleaned):
         return Incoming(sender_id, "", NO_WORDS_REPLY, checked_metadata)
-    return Incoming(sender_id, cleaned, None, checked_metadata)
+    return Incoming(sender_id, neutralise_slash_command(cleaned), None, checked_metadata)
+
+
+def neutralise_slash_command(text: str) -> str:
+    """A message starting with "/" is an intent Rasa takes without NLU (`/crisis`,
+    `/request_callback{"callback_contact": ...}`). Only the quick-reply buttons' own payloads
+    (BUTTON_INTENTS, without entities) pass; anything else loses its leading slashes and is
+    read as text like any other message, so a typed command never flags a conversation,
+    sets a slot or saves a booking by itself."""
+    if not text.startswith("/"):
+        return text
+    if text[1:] in BUTTON_INTENTS:
+        return text
+    return text.lstrip("/").strip() or NO_WORDS_REPLY
 
 
 def parse_rest_body(body: bytes, limits: Settings) -> Incoming:
@@ -114,7 +132,7 @@ def parse_rest_body(body: bytes, limits: Settings) -> Incoming:
         raise InvalidRequest(too_long_reply(limits), status=413)
     try:
         payload = json.loads(body.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError):
+    except (UnicodeDecodeError, ValueError, RecursionError):  # RecursionError: nested too deep
         raise InvalidRequest(
             'The request body must be JSON like {"sender": "visitor-1", "message": "hello"}.'
         ) from None
