@@ -10,6 +10,7 @@ so the web chat shows it.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from typing import Any, Dict, Optional
 
@@ -110,20 +111,41 @@ def check_message(sender_id: str, text: Any, metadata: Any, limits: Settings) ->
         return Incoming(sender_id, "", EMPTY_MESSAGE_REPLY, checked_metadata)
     if not any(char.isalnum() for char in cleaned):
         return Incoming(sender_id, "", NO_WORDS_REPLY, checked_metadata)
-    return Incoming(sender_id, neutralise_slash_command(cleaned), None, checked_metadata)
+    command_reply = slash_command_reply(cleaned)
+    if command_reply:
+        return Incoming(sender_id, "", command_reply, checked_metadata)
+    text = neutralise_slash_command(cleaned)
+    if not text:
+        return Incoming(sender_id, "", NO_WORDS_REPLY, checked_metadata)
+    return Incoming(sender_id, text, None, checked_metadata)
+
+
+SLASH_COMMAND = re.compile(r"^/+[A-Za-z_][\w/-]*\s*(\{.*\}|@[\d.]+)?\s*$", re.S)
+# The reply to a typed intent command ("/crisis", "/request_callback{...}"): Rasa would take it
+# without NLU, so it could flag a conversation or fill the form's slots without the visitor's
+# words. The crisis line is in it, in case someone in crisis typed it.
+COMMAND_REPLY = (
+    "I can't take commands, but I'm happy to answer questions about ketamine treatment or "
+    "help you book a consultation. If you are in crisis, call or text 988 now, or call 911 "
+    "in an emergency."
+)
+
+
+def slash_command_reply(text: str) -> Optional[str]:
+    """The reply for a typed "/intent" command, or None when the message may go to Rasa.
+
+    Only the quick-reply buttons' own payloads (BUTTON_INTENTS, without entities) pass."""
+    if not SLASH_COMMAND.match(text):
+        return None
+    return None if text[1:] in BUTTON_INTENTS else COMMAND_REPLY
 
 
 def neutralise_slash_command(text: str) -> str:
-    """A message starting with "/" is an intent Rasa takes without NLU (`/crisis`,
-    `/request_callback{"callback_contact": ...}`). Only the quick-reply buttons' own payloads
-    (BUTTON_INTENTS, without entities) pass; anything else loses its leading slashes and is
-    read as text like any other message, so a typed command never flags a conversation,
-    sets a slot or saves a booking by itself."""
-    if not text.startswith("/"):
+    """Text that starts with "/" but is no command ("/ what about cost?") goes to NLU
+    without its slashes, so Rasa never reads it as an intent."""
+    if not text.startswith("/") or text[1:] in BUTTON_INTENTS:
         return text
-    if text[1:] in BUTTON_INTENTS:
-        return text
-    return text.lstrip("/").strip() or NO_WORDS_REPLY
+    return text.lstrip("/").strip()
 
 
 def parse_rest_body(body: bytes, limits: Settings) -> Incoming:

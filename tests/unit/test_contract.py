@@ -45,7 +45,7 @@ def test_actions_pass_response_names_never_sentences():
 def test_every_quick_reply_intent_is_a_button_intent_and_typed_commands_become_text():
     """Buttons keep working; any other typed "/intent" is read as text (no flag, no slot)."""
     from clinic_core.settings import load_settings
-    from clinic_rasa.channels.validation import check_message
+    from clinic_rasa.channels.validation import COMMAND_REPLY, check_message
 
     payloads = {
         button["payload"][1:]
@@ -57,6 +57,7 @@ def test_every_quick_reply_intent_is_a_button_intent_and_typed_commands_become_t
     assert payloads and payloads <= contract.BUTTON_INTENTS
     limits = load_settings({})
     assert check_message("v", "/request_callback", None, limits).text == "/request_callback"
-    assert check_message("v", "/crisis", None, limits).text == "crisis"
-    injected = check_message("v", '/request_callback{"callback_contact": "x"}', None, limits)
-    assert not injected.text.startswith("/")
+    for typed in ("/crisis", "//crisis", '/request_callback{"callback_contact": "x"}', "/affirm@1"):
+        refused = check_message("v", typed, None, limits)
+        assert refused.reply == COMMAND_REPLY and refused.text == "", typed
+    assert check_message("v", "/ what does it cost?", None, limits).text == "what does it cost?"

@@ -57,3 +57,44 @@ def test_help_is_still_offered_when_the_flag_cannot_be_stored(monkeypatch, tmp_p
     monkeypatch.setenv("CLINIC_DB_URL", f"sqlite:///{tmp_path}/not-a-dir/clinic.db")
     messages, events = run(make_tracker(intent="crisis"))
     assert messages[0]["response"] == "utter_crisis_followup"
+
+
+def test_a_crisis_flag_write_is_retried_then_reported_never_silently_lost(monkeypatch, caplog):
+    import asyncio as _asyncio
+
+    from actions import safety
+    from clinic_core import metrics
+    from clinic_core.storage import StorageError
+
+    attempts = []
+
+    def failing(self, conversation_id, layer):
+        attempts.append(conversation_id)
+        raise StorageError("database is locked")
+
+    monkeypatch.setattr("clinic_core.storage.Storage.flag_conversation", failing)
+    monkeypatch.setattr(safety, "RETRY_DELAYS_S", (0.0, 0.0))
+    before = metrics.CRISIS_FLAG_WRITE_FAILURES._value.get()
+    assert _asyncio.run(safety.write_flag("lost-1", "phrase")) is False
+    assert len(attempts) == 3
+    assert metrics.CRISIS_FLAG_WRITE_FAILURES._value.get() == before + 1
+    assert "CRISIS FLAG NOT WRITTEN" in caplog.text
+
+
+def test_a_crisis_flag_write_succeeds_on_a_retry(monkeypatch):
+    import asyncio as _asyncio
+
+    from actions import safety
+    from clinic_core.storage import StorageError
+
+    calls = []
+
+    def flaky(self, conversation_id, layer):
+        calls.append(1)
+        if len(calls) == 1:
+            raise StorageError("database is locked")
+        return True
+
+    monkeypatch.setattr("clinic_core.storage.Storage.flag_conversation", flaky)
+    monkeypatch.setattr(safety, "RETRY_DELAYS_S", (0.0,))
+    assert _asyncio.run(safety.write_flag("flaky-1", "model")) is True
