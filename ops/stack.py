@@ -291,6 +291,11 @@ def wait_until_healthy(
         if stopping():
             raise StartInterrupted("Stopped during start-up.")
         states = supervisor.states() if supervisor else {}
+        if supervisor and supervisor.exited() is not None:
+            raise RuntimeError(
+                f"supervisord stopped during start-up (exit {supervisor.exited()}); see "
+                f"{supervisor.run_dir / 'logs'}"
+            )
         for service in list(pending):
             code = service.exited()
             if code is not None or states.get(service.program) == "FATAL":

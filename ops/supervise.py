@@ -134,6 +134,8 @@ class Supervisor:
 
         make_private_dir(self.run_dir)
         make_private_dir(self.run_dir / "logs")
+        for service in self.services:
+            service.log_file.parent.mkdir(parents=True, exist_ok=True)
         old_umask = os.umask(0o077)
         try:
             self.config_file.write_text(render_config(self.run_dir, self.services))

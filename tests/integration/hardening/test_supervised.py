@@ -144,7 +144,8 @@ def running(tmp_path_factory) -> Iterator[Running]:
     try:
         yield Running(data_dir, ports, process, supervisor, log)
     finally:
-        os.killpg(process.pid, signal.SIGINT)  # Ctrl-C in the terminal
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGINT)  # Ctrl-C in the terminal
         try:
             process.wait(timeout=120)
         except subprocess.TimeoutExpired:
