@@ -79,6 +79,16 @@ ACTION_TOKEN_HEADER = "X-Clinic-Action-Token"
 IN_MEMORY_LOCK_STORE = "clinic_rasa.lock_store.InMemoryQueueLockStore"
 
 
+# For test harnesses and benchmarks that drive many conversations from one address: every
+# abuse limit off (0). Never for a deployment visitors can reach.
+ABUSE_LIMITS_OFF = {
+    "RATE_LIMIT_IP_PER_MINUTE": "0",
+    "RATE_LIMIT_CONVERSATION_PER_MINUTE": "0",
+    "NEW_CONVERSATIONS_PER_IP_PER_HOUR": "0",
+    "MAX_QUEUED_PER_CONVERSATION": "0",
+}
+
+
 def parse_origins(value: str) -> List[str]:
     """Comma- or space-separated origins (or '*') as a list, without trailing slashes."""
     return [origin.rstrip("/") for origin in re.split(r"[\s,]+", value or "") if origin]
