@@ -33,7 +33,9 @@ from ml import train as training
 from ops.preflight import PreflightError, check_databases
 from ops.supervise import StartInterrupted, Supervisor, make_private_dir, wait_forever
 
-STARTUP_TIMEOUT_S = 180
+# Seconds to wait for every service to answer; a loaded 2-core machine needs minutes for
+# two Rasa servers.
+STARTUP_TIMEOUT_S = float(os.environ.get("STARTUP_TIMEOUT_S", "420"))
 
 
 def bin_path(name: str) -> str:
