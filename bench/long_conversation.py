@@ -3,7 +3,7 @@
 `make bench ARGS="--only long"` (or `python -m bench.long_conversation`). One visitor asks
 FAQ questions, one after the other, in one conversation of TURNS messages, against the
 single-machine set-up (servers.Stack, like `make run`); the reply time of each turn is
-measured. Run twice: with the session cap (MAX_SESSION_TURNS, the default 20) and without
+measured. Run twice: with the session cap (MAX_SESSION_TURNS, the default 10) and without
 it (0), so the report shows what the cap does. The goal: the median of the last 10 turns
 within 20 % of the median of the first 10.
 """
@@ -69,7 +69,7 @@ def main(argv: Optional[List[str]] = None) -> int:
         "--without-cap", action="store_true", help="also measure with MAX_SESSION_TURNS=0"
     )
     args = parser.parse_args(argv)
-    runs = [measure(args.turns, int(os.environ.get("MAX_SESSION_TURNS", "20")) or 20)]
+    runs = [measure(args.turns, int(os.environ.get("MAX_SESSION_TURNS", "10")) or 10)]
     if args.without_cap:
         runs.append(measure(args.turns, 0))
     for run in runs:

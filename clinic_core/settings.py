@@ -60,7 +60,7 @@ class Settings:
     max_queued_per_conversation: int = 3
     max_connections_per_ip: int = 20  # nginx limit_conn (scale-out / production)
     # Visitor messages in one session before Rasa starts a new one (slots carried over).
-    max_session_turns: int = 20
+    max_session_turns: int = 10
     # One-message conversations are deleted after this many days (`./staff purge`).
     anonymous_retention_days: int = 7
 
@@ -139,7 +139,7 @@ def load_settings(env: Optional[Mapping[str, str]] = None) -> Settings:
         new_conversations_per_ip_per_hour=int(env.get("NEW_CONVERSATIONS_PER_IP_PER_HOUR", "30")),
         max_queued_per_conversation=int(env.get("MAX_QUEUED_PER_CONVERSATION", "3")),
         max_connections_per_ip=int(env.get("MAX_CONNECTIONS_PER_IP", "20")),
-        max_session_turns=int(env.get("MAX_SESSION_TURNS", "20")),
+        max_session_turns=int(env.get("MAX_SESSION_TURNS", "10")),
         anonymous_retention_days=int(env.get("ANONYMOUS_RETENTION_DAYS", "7")),
     )
 
