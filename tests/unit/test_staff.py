@@ -121,3 +121,52 @@ def test_a_conversation_flagged_twice_has_one_open_flag(storage):
     assert storage.flag_conversation("twice", "model") is True
     assert storage.flag_conversation("twice", "phrase") is False
     assert len(storage.list_flags()) == 1
+
+
+def test_the_unanswered_report_never_shows_an_answer_to_the_first_name_question(tmp_path):
+    """A refused first name (no slot holds it) was printed unmasked."""
+    import json
+
+    import sqlalchemy as sa
+
+    from clinic_staff.faq.unanswered import read_unanswered
+
+    url = f"sqlite:///{tmp_path}/conversations.db"
+    engine = sa.create_engine(url)
+    rows = [
+        ("slot", {"event": "slot", "name": "requested_slot", "value": "callback_first_name"}),
+        (
+            "user",
+            {
+                "event": "user",
+                "text": "Zebulon",
+                "parse_data": {"intent": {"name": "nlu_fallback", "confidence": 0.3}},
+            },
+        ),
+        ("slot", {"event": "slot", "name": "requested_slot", "value": None}),
+        (
+            "user",
+            {
+                "event": "user",
+                "text": "what about parking",
+                "parse_data": {"intent": {"name": "nlu_fallback", "confidence": 0.3}},
+            },
+        ),
+    ]
+    with engine.begin() as connection:
+        connection.execute(
+            sa.text(
+                "CREATE TABLE events (id INTEGER PRIMARY KEY, sender_id TEXT, type_name TEXT, "
+                "timestamp FLOAT, intent_name TEXT, action_name TEXT, data TEXT)"
+            )
+        )
+        for number, (kind, event) in enumerate(rows):
+            connection.execute(
+                sa.text(
+                    "INSERT INTO events (sender_id, type_name, timestamp, data) "
+                    "VALUES ('c', :k, :t, :d)"
+                ),
+                {"k": kind, "t": 1700000000 + number, "d": json.dumps(event)},
+            )
+    texts = [m.text for m in read_unanswered(url, datetime(2000, 1, 1, tzinfo=timezone.utc))]
+    assert texts == ["[name]", "what about parking"]
