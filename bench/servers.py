@@ -96,7 +96,7 @@ class Stack:
             service = stack.rasa_service(settings, self.model, TOKEN)
             service.log_file = self.run_dir / "logs" / f"rasa-{index + 1}.log"
             self.rasa.append(service)
-            self.urls.append(f"http://localhost:{settings.rasa_port}")
+            self.urls.append(f"http://127.0.0.1:{settings.rasa_port}")
         started = time.monotonic()
         for service in [self.action, *self.rasa]:
             service.start(env)

@@ -60,7 +60,7 @@ def running_rasa_servers(settings: Settings) -> List[str]:
         urls = rasa_servers_file(settings).read_text(encoding="utf-8").split()
     except OSError:
         urls = []
-    return urls or [f"http://localhost:{settings.rasa_port}"]
+    return urls or [f"http://127.0.0.1:{settings.rasa_port}"]
 
 
 def auth_token(settings: Settings) -> str:

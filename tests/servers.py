@@ -22,7 +22,7 @@ class Deployment:
         self, settings: Settings, services: Dict[str, stack.Service], env: Dict[str, str]
     ) -> None:
         self.settings, self.services, self.env = settings, services, env
-        self.base = f"http://localhost:{settings.rasa_port}"
+        self.base = f"http://127.0.0.1:{settings.rasa_port}"
         self.webhook = f"{self.base}/webhooks/rest/webhook"
 
     def post(self, payload, **kwargs) -> requests.Response:

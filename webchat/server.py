@@ -312,7 +312,7 @@ def main(argv=None) -> int:
     parser.add_argument("--port", type=int, default=settings.web_port)
     parser.add_argument(
         "--rasa-url",
-        default=f"http://localhost:{settings.rasa_port}",
+        default=f"http://127.0.0.1:{settings.rasa_port}",
         help="the Rasa server as this server reaches it",
     )
     parser.add_argument(
