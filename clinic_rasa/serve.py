@@ -14,6 +14,8 @@ import sys
 
 def main() -> None:
     token = os.environ.get("RASA_AUTH_TOKEN")
+    if not token and os.environ.get("CLINIC_ENV") == "production":
+        sys.exit("RASA_AUTH_TOKEN is not set: in production the HTTP API needs a token.")
     if token and "--auth-token" not in sys.argv:
         sys.argv += ["--auth-token", token]
     sys.argv[0] = "rasa"
