@@ -1,5 +1,6 @@
 """Soak with faults: visitors talk to `make run`'s supervised services while one of them is
-killed (kill -9) at random, every KILL_EVERY seconds; then every conversation is checked.
+killed (kill -9) at random, KILL_EVERY seconds after all are up again; then every
+conversation is checked.
 
 `python -m bench.fault_soak --visitors 50 --seconds 600` (the issue's 10 minutes; a 60 s run
 is `--seconds 60`). The services run under supervisord exactly as `make run` starts them
@@ -75,10 +76,19 @@ async def visitor(session, url: str, name: str, deadline: float, rng, questions,
                 await asyncio.sleep(2)
 
 
-async def killer(supervisor: Supervisor, deadline: float, every_s: float, rng, run: Run) -> None:
+async def killer(
+    supervisor: Supervisor, services, deadline: float, every_s: float, rng, run: Run
+) -> None:
+    """Kill -9 a random service every `every_s` seconds, each time once all are back up (on
+    one machine a Rasa server needs a minute or two to load its model: killing it again while
+    it starts would only measure an empty machine)."""
     started = time.monotonic()
     while time.monotonic() + every_s < deadline:
+        while not all(await asyncio.gather(*(asyncio.to_thread(s.is_healthy) for s in services))):
+            await asyncio.sleep(1)
         await asyncio.sleep(every_s * rng.uniform(0.7, 1.3))
+        if time.monotonic() >= deadline:
+            return
         program = rng.choice(PROGRAMS)
         pid = await asyncio.to_thread(supervisor.pid, program)
         if pid:
@@ -109,7 +119,9 @@ async def lost_conversations(url: str, run: Run) -> Dict[str, str]:
     return lost
 
 
-async def drive(url: str, supervisor: Supervisor, visitors: int, seconds: float, every_s: float):
+async def drive(
+    url: str, supervisor: Supervisor, services, visitors: int, seconds: float, every_s: float
+):
     import aiohttp
 
     rng = random.Random(16)
@@ -118,7 +130,7 @@ async def drive(url: str, supervisor: Supervisor, visitors: int, seconds: float,
     deadline = time.monotonic() + seconds
     async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=90)) as session:
         await asyncio.gather(
-            killer(supervisor, deadline, every_s, random.Random(61), run),
+            killer(supervisor, services, deadline, every_s, random.Random(61), run),
             *(
                 visitor(
                     session, url, f"v{n}", deadline, random.Random(rng.random()), questions, run
@@ -158,7 +170,9 @@ def main(argv: Optional[List[str]] = None) -> int:
         try:
             supervisor.start()
             started = time.monotonic()
-            run = asyncio.run(drive(url, supervisor, args.visitors, args.seconds, args.kill_every))
+            run = asyncio.run(
+                drive(url, supervisor, services, args.visitors, args.seconds, args.kill_every)
+            )
             elapsed = time.monotonic() - started
             stack.wait_until_healthy(services, supervisor=supervisor)  # all back
             lost = asyncio.run(lost_conversations(url, run))
