@@ -10,7 +10,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from clinic_core import parsing
+from clinic_core import metrics, parsing
 from clinic_core.settings import load_clinic
 from clinic_core.storage import BookingRequest, StorageError, get_storage
 
@@ -184,13 +184,16 @@ class ActionSubmitCallback(Action):
             preferred_times_hint=tracker.get_slot("callback_times_hint"),
             consent=True,
             conversation_id=tracker.sender_id,
+            idempotency_key=idempotency_key(tracker),
         )
         try:
             reference = get_storage().save_booking(request)
         except StorageError as error:
             logger.error("Booking request of %s not saved: %s", tracker.sender_id, error)
+            metrics.BOOKING_WRITE_FAILURES.inc()
             dispatcher.utter_message(response="utter_callback_not_saved")
             return []  # keep the form's answers so a later request can retry the save
+        metrics.BOOKINGS_SAVED.inc()
         dispatcher.utter_message(
             response=f"utter_callback_saved_{request.contact_method}",
             first_name=request.first_name,
@@ -199,6 +202,25 @@ class ActionSubmitCallback(Action):
             preferred_times=request.preferred_times,
         )
         return [*clear_form_slots(), SlotSet("booking_reference", reference)]
+
+
+def idempotency_key(tracker: Tracker) -> str:
+    """Conversation id + this run of the call-back form (when the form was started).
+
+    Saving twice under one key is refused by a unique constraint, so a confirmation that
+    reaches the action server again (Rasa died after the save, the visitor repeats "yes",
+    the widget's "Send again") returns the first request's reference instead of a second
+    request. A new run of the form (the visitor asks again later) gets a new key.
+    """
+    started = next(
+        (
+            event.get("timestamp")
+            for event in reversed(tracker.events)
+            if event.get("event") == "active_loop" and event.get("name") == FORM_NAME
+        ),
+        None,
+    )
+    return f"{tracker.sender_id}:{FORM_NAME}:{started or 'no-form'}"
 
 
 class ActionCancelCallback(Action):

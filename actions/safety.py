@@ -4,6 +4,7 @@ The resources themselves are domain responses the Rasa server sends before any o
 so they reach the visitor even when this action server is down (docs/guides/crisis-protocol.md).
 """
 
+import asyncio
 import logging
 import re
 from typing import Any, Dict, List, Optional, Text
@@ -14,7 +15,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.booking import clear_form_slots
-from clinic_core import parsing
+from clinic_core import metrics, parsing
 from clinic_core.contract import (
     AFTER_CHECK_IN_ACTION,
     CHECK_IN_ANSWER_SLOT,
@@ -29,6 +30,39 @@ from clinic_core.storage import StorageError, get_storage
 
 logger = logging.getLogger(__name__)
 
+# Seconds to wait before each new attempt to write the flag (a locked or restarting database).
+RETRY_DELAYS_S = (0.2, 0.5, 1.0, 2.0)
+
+
+async def write_flag(conversation_id: str, layer: str) -> bool:
+    """Write the staff-review flag, retrying; False if every attempt failed.
+
+    A flag that cannot be written is not lost: the conversation's crisis turn is in the
+    tracker store (utter_crisis), which `./staff flags` reads too and marks as missing from
+    the clinic database; the failure is logged as an error and counted for alerting
+    (clinic_crisis_flag_write_failures_total).
+    """
+    for attempt, delay in enumerate((0.0, *RETRY_DELAYS_S), start=1):
+        if delay:
+            await asyncio.sleep(delay)
+        try:
+            if get_storage().flag_conversation(conversation_id, layer):
+                metrics.CRISIS_FLAGS.inc()
+            return True
+        except StorageError as error:
+            logger.warning(
+                "Crisis flag for %s, attempt %d failed: %s", conversation_id, attempt, error
+            )
+    metrics.CRISIS_FLAG_WRITE_FAILURES.inc()
+    logger.error(
+        "CRISIS FLAG NOT WRITTEN for %s after %d attempts: the clinic database (CLINIC_DB_URL) "
+        "cannot be written. The conversation is kept in the tracker store and `./staff flags` "
+        "lists it; fix the database.",
+        conversation_id,
+        len(RETRY_DELAYS_S) + 1,
+    )
+    return False
+
 
 def detector_of(message: Dict[Text, Any]) -> Text:
     """What found the crisis, as recorded in the flag: layer and grade, e.g. 'risk_model:imminent'."""
@@ -36,14 +70,11 @@ def detector_of(message: Dict[Text, Any]) -> Text:
     return f"{detection.get('layer', 'model')}:{detection.get('grade', 'risk')}"
 
 
-def flag_for_staff(
+async def flag_for_staff(
     tracker: Tracker, dispatcher: CollectingDispatcher, detector: Text
 ) -> List[EventType]:
-    """Record a staff-review flag, offer a call-back, reset any form."""
-    try:
-        get_storage().flag_conversation(tracker.sender_id, detector)
-    except StorageError as error:
-        logger.error("Could not record the crisis flag for %s: %s", tracker.sender_id, error)
+    """Record a staff-review flag (with retries), offer a call-back, reset any form."""
+    await write_flag(tracker.sender_id, detector)
     dispatcher.utter_message(response=CRISIS_FOLLOWUP_RESPONSE)
     events: List[EventType] = [SlotSet(CRISIS_FLAGGED_SLOT, True)]
     if tracker.active_loop_name:
@@ -61,7 +92,7 @@ class ActionFlagCrisis(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> List[EventType]:
-        return flag_for_staff(tracker, dispatcher, detector_of(tracker.latest_message))
+        return await flag_for_staff(tracker, dispatcher, detector_of(tracker.latest_message))
 
 
 class ValidateCrisisCheckForm(FormValidationAction):
@@ -113,7 +144,9 @@ class ActionAfterCheckIn(Action):
         events: List[EventType] = [SlotSet(CHECK_IN_ANSWER_SLOT, None)]
         if answer != "no":
             dispatcher.utter_message(response=CRISIS_RESPONSE)
-            return events + flag_for_staff(tracker, dispatcher, f"check_in:{answer or 'unclear'}")
+            return events + await flag_for_staff(
+                tracker, dispatcher, f"check_in:{answer or 'unclear'}"
+            )
         dispatcher.utter_message(response="utter_check_in_no")
         topic = _question_before_check_in(tracker)
         dispatcher.utter_message(response=f"utter_faq/{topic}" if topic else "utter_anything_else")

@@ -39,7 +39,7 @@ def parse_args(argv: Optional[List[str]]) -> argparse.Namespace:
     )
     parser.add_argument(
         "--only",
-        choices=PARTS + ("soak",),
+        choices=PARTS + ("soak", "long"),
         help="run one part; the others are "
         "kept from the previous results.json (soak: its own soak.md, see soak.py)",
     )
@@ -191,6 +191,12 @@ def main(argv: Optional[List[str]] = None) -> int:
     report_file = out_dir / "benchmarks.md"
     plots_dir = out_dir / "benchmarks"
     results_file = plots_dir / "results.json"
+    if args.only == "long":  # one conversation of 200 turns, with and without the session cap
+        from bench import long_conversation
+
+        return long_conversation.main(
+            ["--without-cap", "--out", str(plots_dir / "long-conversation.json")]
+        )
     if args.only == "soak":
         return soak.run_and_report(
             args.soak_visitors, args.soak_seconds, plots_dir, command_line(argv)

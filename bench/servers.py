@@ -11,11 +11,11 @@ import urllib.error
 import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import List, Optional
+from typing import Dict, List, Optional
 
 import yaml
 
-from clinic_core.settings import PROJECT_ROOT, load_settings
+from clinic_core.settings import ABUSE_LIMITS_OFF, PROJECT_ROOT, load_settings
 from ops import stack
 
 TOKEN = "bench-token"
@@ -72,6 +72,7 @@ class Stack:
     run_dir: Path
     model: Path
     rasa_servers: int = 1
+    settings_env: Dict[str, str] = field(default_factory=dict)  # e.g. MAX_SESSION_TURNS
     action: Optional[stack.Service] = None
     rasa: List[stack.Service] = field(default_factory=list)
     urls: List[str] = field(default_factory=list)
@@ -84,6 +85,8 @@ class Stack:
                 "CLINIC_DATA_DIR": str(self.run_dir),
                 "ACTION_PORT": str(free_port()),
                 "RASA_AUTH_TOKEN": TOKEN,
+                **ABUSE_LIMITS_OFF,  # simulated visitors all come from 127.0.0.1
+                **self.settings_env,
             }
         )
         env = stack.service_environment(base)
@@ -93,7 +96,7 @@ class Stack:
             service = stack.rasa_service(settings, self.model, TOKEN)
             service.log_file = self.run_dir / "logs" / f"rasa-{index + 1}.log"
             self.rasa.append(service)
-            self.urls.append(f"http://localhost:{settings.rasa_port}")
+            self.urls.append(f"http://127.0.0.1:{settings.rasa_port}")
         started = time.monotonic()
         for service in [self.action, *self.rasa]:
             service.start(env)

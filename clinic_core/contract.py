@@ -22,3 +22,17 @@ FAQ_INTENT = "faq"
 FAQ_CLARIFY_INTENT = "faq_clarify"  # set by clinic_rasa/nlu/faq_gate.py
 CHOOSE_FAQ_INTENT = "choose_faq"  # a "Did you mean" button: /choose_faq{"faq_topic": "cost"}
 FAQ_TOPIC_SLOT = "faq_topic"
+# Intents the bot's quick-reply buttons send as "/<intent>" (domain.yml). A visitor-typed
+# "/<anything else>" is read as text (clinic_rasa/channels/validation.py).
+BUTTON_INTENTS = frozenset(
+    {
+        "book_consultation",
+        "human_handoff",
+        "affirm",
+        "deny",
+        "request_callback",
+        "stop",
+        "choose_faq",  # "Did you mean" buttons
+        "something_else",
+    }
+)

@@ -51,6 +51,18 @@ class Settings:
     max_sender_id_chars: int = 128
     retention_days: int = 90
     deploy_accuracy_margin: float = 2.0  # held-out accuracy points a new model may lose
+    # The shared secret Rasa sends to the action server (header ACTION_TOKEN_HEADER).
+    action_server_token: Optional[str] = None
+    # Abuse limits of the chat channels (per client IP and per conversation).
+    messages_per_ip_per_minute: int = 60
+    messages_per_conversation_per_minute: int = 20
+    new_conversations_per_ip_per_hour: int = 30
+    max_queued_per_conversation: int = 3
+    max_connections_per_ip: int = 20  # nginx limit_conn (scale-out / production)
+    # Visitor messages in one session before Rasa starts a new one (slots carried over).
+    max_session_turns: int = 10
+    # One-message conversations are deleted after this many days (`./staff purge`).
+    anonymous_retention_days: int = 7
 
     @property
     def is_production(self) -> bool:
@@ -60,6 +72,21 @@ class Settings:
     def cors_origin_list(self) -> List[str]:
         """CORS_ORIGINS as a list: comma- or space-separated origins, or '*'."""
         return parse_origins(self.cors_origins)
+
+
+ACTION_TOKEN_HEADER = "X-Clinic-Action-Token"
+# One server's lock store: Rasa's in_memory, fixed (clinic_rasa/lock_store.py).
+IN_MEMORY_LOCK_STORE = "clinic_rasa.lock_store.InMemoryQueueLockStore"
+
+
+# For test harnesses and benchmarks that drive many conversations from one address: every
+# abuse limit off (0). Never for a deployment visitors can reach.
+ABUSE_LIMITS_OFF = {
+    "RATE_LIMIT_IP_PER_MINUTE": "0",
+    "RATE_LIMIT_CONVERSATION_PER_MINUTE": "0",
+    "NEW_CONVERSATIONS_PER_IP_PER_HOUR": "0",
+    "MAX_QUEUED_PER_CONVERSATION": "0",
+}
 
 
 def parse_origins(value: str) -> List[str]:
@@ -78,7 +105,7 @@ def load_settings(env: Optional[Mapping[str, str]] = None) -> Settings:
         clinic_file=Path(env.get("CLINIC_SETTINGS_FILE", PROJECT_ROOT / "clinic.yml")),
         database_url=env.get("CLINIC_DB_URL", _sqlite_url(var_dir / "clinic.db")),
         tracker_store_url=env.get("TRACKER_STORE_URL", _sqlite_url(var_dir / "conversations.db")),
-        lock_store_type=env.get("LOCK_STORE_TYPE", "in_memory"),
+        lock_store_type=env.get("LOCK_STORE_TYPE", IN_MEMORY_LOCK_STORE),
         lock_store_host=env.get("LOCK_STORE_HOST", "localhost"),
         lock_store_port=int(env.get("LOCK_STORE_PORT", "6379")),
         # Rasa's own variable. A Rasa server that crashes while handling a message leaves
@@ -89,7 +116,7 @@ def load_settings(env: Optional[Mapping[str, str]] = None) -> Settings:
         action_port=action_port,
         web_port=web_port,
         action_endpoint_url=env.get(
-            "ACTION_ENDPOINT_URL", f"http://localhost:{action_port}/webhook"
+            "ACTION_ENDPOINT_URL", f"http://127.0.0.1:{action_port}/webhook"
         ),
         auth_token=env.get("RASA_AUTH_TOKEN") or None,
         cors_origins=env.get("CORS_ORIGINS", f"http://localhost:{web_port}"),
@@ -104,6 +131,16 @@ def load_settings(env: Optional[Mapping[str, str]] = None) -> Settings:
         max_sender_id_chars=int(env.get("MAX_SENDER_ID_CHARS", "128")),
         retention_days=int(env.get("RETENTION_DAYS", "90")),
         deploy_accuracy_margin=float(env.get("DEPLOY_ACCURACY_MARGIN", "2")),
+        action_server_token=env.get("ACTION_SERVER_TOKEN") or None,
+        messages_per_ip_per_minute=int(env.get("RATE_LIMIT_IP_PER_MINUTE", "60")),
+        messages_per_conversation_per_minute=int(
+            env.get("RATE_LIMIT_CONVERSATION_PER_MINUTE", "20")
+        ),
+        new_conversations_per_ip_per_hour=int(env.get("NEW_CONVERSATIONS_PER_IP_PER_HOUR", "30")),
+        max_queued_per_conversation=int(env.get("MAX_QUEUED_PER_CONVERSATION", "3")),
+        max_connections_per_ip=int(env.get("MAX_CONNECTIONS_PER_IP", "20")),
+        max_session_turns=int(env.get("MAX_SESSION_TURNS", "10")),
+        anonymous_retention_days=int(env.get("ANONYMOUS_RETENTION_DAYS", "7")),
     )
 
 

@@ -41,6 +41,10 @@ booking_requests = sa.Table(
     sa.Column("consent", sa.Boolean, nullable=False),
     sa.Column("status", sa.String(16), nullable=False, default="new", index=True),
     sa.Column("handled_at", sa.DateTime(timezone=True), nullable=True),
+    # Conversation id + form run: a confirmation repeated after a crash (the visitor says
+    # "yes" again) finds the request already saved instead of saving it twice.
+    sa.Column("idempotency_key", sa.String(300), nullable=True),
+    sa.UniqueConstraint("idempotency_key", name="uq_booking_requests_idempotency_key"),
 )
 
 safety_flags = sa.Table(
@@ -72,6 +76,7 @@ class BookingRequest:
     preferred_times_hint: Optional[str]
     consent: bool
     conversation_id: str
+    idempotency_key: Optional[str] = None
 
 
 def new_reference() -> str:
@@ -106,6 +111,7 @@ class Storage:
                     self.url, future=True, pool_pre_ping=True, connect_args=_connect_args(self.url)
                 )
                 metadata.create_all(engine)
+                _add_idempotency_key(engine)
                 self._engine = engine
             return self._engine
 
@@ -123,7 +129,13 @@ class Storage:
             ) from error
 
     def save_booking(self, request: BookingRequest) -> str:
-        """Store a confirmed request atomically; return its reference code."""
+        """Store a confirmed request atomically; return its reference code.
+
+        A request whose idempotency key is already saved is not saved again: the existing
+        request's reference is returned (exactly once, whatever the retries)."""
+        existing = self.reference_for(request.idempotency_key)
+        if existing:
+            return existing
         for _ in range(5):
             reference = new_reference()
             try:
@@ -138,9 +150,23 @@ class Storage:
                     )
                 return reference
             except IntegrityError as error:
+                existing = self.reference_for(request.idempotency_key)
+                if existing:  # saved meanwhile by a concurrent retry of the same confirmation
+                    return existing
                 if "reference" not in str(error):
                     raise StorageError(f"Could not save the booking request: {error}") from error
         raise StorageError("Could not find a free reference code")
+
+    def reference_for(self, idempotency_key: Optional[str]) -> Optional[str]:
+        """The reference of the request saved under `idempotency_key`, if any."""
+        if not idempotency_key:
+            return None
+        with self._connect(write=False) as connection:
+            return connection.execute(
+                sa.select(booking_requests.c.reference).where(
+                    booking_requests.c.idempotency_key == idempotency_key
+                )
+            ).scalar_one_or_none()
 
     def list_bookings(
         self,
@@ -167,8 +193,17 @@ class Storage:
             )
         return result.rowcount == 1
 
-    def flag_conversation(self, conversation_id: str, layer: str) -> None:
+    def flag_conversation(self, conversation_id: str, layer: str) -> bool:
+        """Flag the conversation for review; False if it already has an open flag."""
         with self._connect(write=True) as connection:
+            already = connection.execute(
+                sa.select(safety_flags.c.id).where(
+                    safety_flags.c.conversation_id == conversation_id,
+                    safety_flags.c.status == "new",
+                )
+            ).first()
+            if already:
+                return False
             connection.execute(
                 safety_flags.insert().values(
                     created_at=utcnow(),
@@ -177,6 +212,7 @@ class Storage:
                     status="new",
                 )
             )
+        return True
 
     def delete_older_than(self, cutoff: datetime, dry_run: bool = False) -> Dict[str, int]:
         """Delete booking requests and safety flags created before `cutoff`; return counts."""
@@ -197,6 +233,23 @@ class Storage:
             query = query.where(safety_flags.c.status == status)
         with self._connect(write=False) as connection:
             return [dict(row._mapping) for row in connection.execute(query)]
+
+
+def _add_idempotency_key(engine: Engine) -> None:
+    """Databases made before the idempotency key existed get the column and its unique index."""
+    columns = {c["name"] for c in sa.inspect(engine).get_columns("booking_requests")}
+    if "idempotency_key" in columns:
+        return
+    with engine.begin() as connection:
+        connection.execute(
+            sa.text("ALTER TABLE booking_requests ADD COLUMN idempotency_key VARCHAR(300)")
+        )
+        connection.execute(
+            sa.text(
+                "CREATE UNIQUE INDEX uq_booking_requests_idempotency_key "
+                "ON booking_requests (idempotency_key)"
+            )
+        )
 
 
 _storages: Dict[str, Storage] = {}

@@ -13,6 +13,13 @@ Rasa 3.6's `redis` lock store has two flaws that matter once a server can crash:
 
 Use it with LOCK_STORE_TYPE=clinic_rasa.lock_store.RedisTicketLockStore (ops/scaleout.py
 does); LOCK_STORE_HOST and LOCK_STORE_PORT work as for `redis`.
+
+Rasa's `in_memory` lock store (one server) has the same waiting-ticket flaw, and polls once
+a second: messages queued on one conversation were served one per second and those still
+waiting after the lock lifetime were never answered. `InMemoryQueueLockStore` (the default,
+LOCK_STORE_TYPE) queues them on an asyncio lock instead: first come, first served, each as
+soon as the previous one is done, none dropped. The channels refuse messages beyond
+MAX_QUEUED_PER_CONVERSATION early with a clear reply (clinic_rasa/channels/limits.py).
 """
 
 from __future__ import annotations
@@ -21,10 +28,11 @@ import asyncio
 import json
 import time
 from collections import deque
-from typing import Callable, Optional, Text, TypeVar
+from contextlib import asynccontextmanager
+from typing import AsyncGenerator, Callable, Dict, Optional, Text, TypeVar
 
 from rasa.core.lock import Ticket, TicketLock
-from rasa.core.lock_store import LOCK_LIFETIME, LockError, RedisLockStore
+from rasa.core.lock_store import LOCK_LIFETIME, InMemoryLockStore, LockError, RedisLockStore
 from rasa.utils.endpoints import EndpointConfig
 
 T = TypeVar("T")
@@ -106,3 +114,37 @@ def _keep_waiting(lock: TicketLock, ticket: int, lifetime: Optional[float] = Non
     elif lock.tickets[0].number != ticket:  # still waiting: renew; the holder's is not renewed
         own.expires = expires
     return lock
+
+
+class InMemoryQueueLockStore(InMemoryLockStore):
+    """One server's conversation locks as asyncio locks: waiting messages are served in order,
+    at once, and never expire while they wait."""
+
+    def __init__(self, endpoint_config: Optional[EndpointConfig] = None) -> None:
+        super().__init__()
+        self._queues: Dict[Text, asyncio.Lock] = {}
+        self._waiting: Dict[Text, int] = {}
+
+    def waiting(self, conversation_id: Text) -> int:
+        """Messages of the conversation being handled or waiting."""
+        return self._waiting.get(conversation_id, 0)
+
+    @asynccontextmanager
+    async def lock(
+        self,
+        conversation_id: Text,
+        lock_lifetime: float = LOCK_LIFETIME,
+        wait_time_in_seconds: float = 1,
+    ) -> AsyncGenerator[TicketLock, None]:
+        queue = self._queues.setdefault(conversation_id, asyncio.Lock())
+        self._waiting[conversation_id] = self._waiting.get(conversation_id, 0) + 1
+        try:
+            async with queue:  # asyncio.Lock wakes its waiters first in, first out
+                yield TicketLock(conversation_id)
+        finally:
+            left = self._waiting[conversation_id] - 1
+            if left:
+                self._waiting[conversation_id] = left
+            else:
+                del self._waiting[conversation_id]
+                self._queues.pop(conversation_id, None)

@@ -5,6 +5,7 @@
     ./staff bookings --csv requests.csv    export (same filters) to a CSV file
     ./staff handled KT-ABC234              mark a request as handled
     ./staff flags                          conversations flagged for crisis review
+    ./staff conversation <id>              a whole conversation (turns hidden by /restart too)
     ./staff purge --older-than-days 90     delete old data (--dry-run to count only)
 
 FAQ workflow (docs/guides/staff-guide.md explains each step in plain words):
@@ -20,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import re
 import sys
 from datetime import datetime, timezone
 from pathlib import Path
@@ -82,9 +84,16 @@ def bookings(args: argparse.Namespace) -> int:
     return 0
 
 
+E164 = re.compile(r"^\+[1-9]\d{6,14}$")
+
+
 def _csv_safe(value: str) -> str:
-    """Stop spreadsheet formula injection: a cell starting with = + - @ is quoted as text."""
-    return "'" + value if value[:1] in ("=", "+", "-", "@") and not value[1:2].isdigit() else value
+    """Stop spreadsheet formula injection: a cell starting with = + - @, a tab or a carriage
+    return is prefixed with ' so spreadsheets show it as text. Only an exact E.164 phone
+    number (+12125550100, how the bot stores phones) is left as it is."""
+    if value[:1] in ("=", "+", "-", "@", "\t", "\r") and not E164.match(value):
+        return "'" + value
+    return value
 
 
 def handled(args: argparse.Namespace) -> int:
@@ -96,8 +105,25 @@ def handled(args: argparse.Namespace) -> int:
 
 
 def flags(args: argparse.Namespace) -> int:
-    _print_table(get_storage().list_flags(), ("created_at", "conversation_id", "layer", "status"))
-    return 0
+    """Crisis conversations from the clinic database *and* the tracker store."""
+    from clinic_staff.flags import crisis_conversations
+
+    rows, problems = crisis_conversations(get_storage(), load_settings().tracker_store_url)
+    _print_table(
+        [row.__dict__ for row in rows], ("created_at", "conversation_id", "layer", "status")
+    )
+    for problem in problems:
+        print(f"WARNING: {problem}", file=sys.stderr)
+    return 1 if problems else 0
+
+
+def conversation(args: argparse.Namespace) -> int:
+    """A whole conversation, including what a /restart hides from Rasa's tracker view."""
+    from clinic_staff.flags import transcript
+
+    lines = transcript(load_settings().tracker_store_url, args.conversation_id)
+    print("\n".join(lines) if lines else "No such conversation.")
+    return 0 if lines else 1
 
 
 def faq_new(args: argparse.Namespace) -> int:
@@ -216,6 +242,11 @@ def build_parser() -> argparse.ArgumentParser:
     done.set_defaults(run=handled)
     flagged = commands.add_parser("flags", help="conversations flagged for crisis review")
     flagged.set_defaults(run=flags)
+    shown = commands.add_parser(
+        "conversation", help="a whole conversation, turns hidden by /restart included"
+    )
+    shown.add_argument("conversation_id")
+    shown.set_defaults(run=conversation)
     retention.add_parser(commands)
 
     faq = commands.add_parser("faq", help="create and check FAQ files (data/faq)")

@@ -46,7 +46,14 @@ def purge_conversations(
         engine.dispose()
 
 
-def _purge_events(engine: sa.engine.Engine, cutoff: datetime, dry_run: bool) -> Dict[str, int]:
+def _purge_events(
+    engine: sa.engine.Engine,
+    cutoff: datetime,
+    dry_run: bool,
+    max_user_messages: Optional[int] = None,
+) -> Dict[str, int]:
+    """Delete conversations whose latest event is before `cutoff` (and, when
+    `max_user_messages` is given, that have at most that many visitor messages)."""
     if not sa.inspect(engine).has_table(EVENTS_TABLE):
         return {"conversations": 0, "events": 0}
     events = sa.Table(EVENTS_TABLE, sa.MetaData(), autoload_with=engine)
@@ -55,6 +62,9 @@ def _purge_events(engine: sa.engine.Engine, cutoff: datetime, dry_run: bool) -> 
         .group_by(events.c.sender_id)
         .having(sa.func.max(events.c.timestamp) < cutoff.timestamp())
     )
+    if max_user_messages is not None:
+        user_messages = sa.func.sum(sa.case((events.c.type_name == "user", 1), else_=0))
+        stale_senders = stale_senders.having(user_messages <= max_user_messages)
     stale = events.c.sender_id.in_(stale_senders.scalar_subquery())
     with engine.begin() as connection:
         conversations = connection.execute(
@@ -75,10 +85,36 @@ def purge(
     now: Optional[datetime] = None,
 ) -> PurgeReport:
     settings = settings or load_settings()
-    cutoff = (now or datetime.now(timezone.utc)) - timedelta(days=older_than_days)
+    now = now or datetime.now(timezone.utc)
+    cutoff = now - timedelta(days=older_than_days)
     conversations = purge_conversations(settings.tracker_store_url, cutoff, dry_run)
+    # Anonymous one-message conversations (what a flood of new conversations leaves behind)
+    # go sooner: ANONYMOUS_RETENTION_DAYS, so their storage stays bounded.
+    anonymous = purge_short_conversations(
+        settings.tracker_store_url,
+        now - timedelta(days=min(settings.anonymous_retention_days, older_than_days)),
+        dry_run,
+    )
     records = get_storage(settings.database_url).delete_older_than(cutoff, dry_run)
-    return PurgeReport(cutoff, conversations["conversations"], conversations["events"], records)
+    return PurgeReport(
+        cutoff,
+        conversations["conversations"] + anonymous["conversations"],
+        conversations["events"] + anonymous["events"],
+        records,
+    )
+
+
+def purge_short_conversations(
+    tracker_store_url: str, cutoff: datetime, dry_run: bool = False
+) -> Dict[str, int]:
+    """Delete conversations of at most one visitor message whose latest event is before `cutoff`."""
+    engine = sa.create_engine(tracker_store_url, future=True)
+    try:
+        return _purge_events(engine, cutoff, dry_run, max_user_messages=1)
+    except SQLAlchemyError as error:
+        raise StorageError(f"Tracker store (TRACKER_STORE_URL) error: {error}") from error
+    finally:
+        engine.dispose()
 
 
 def add_parser(commands: argparse._SubParsersAction) -> None:

@@ -32,6 +32,7 @@ from clinic_core.settings import (
 )
 from ml import train as training
 from ops import stack
+from ops.supervise import StartInterrupted, Supervisor, wait_forever
 
 NGINX_TEMPLATE = PROJECT_ROOT / "ops" / "nginx.conf.template"
 DEBIAN_PACKAGES = ("postgresql", "redis-server", "nginx")
@@ -101,6 +102,10 @@ def deployment_environment(layout: Layout, password: str) -> Dict[str, str]:
         "LOCK_STORE_HOST": "127.0.0.1",
         "LOCK_STORE_PORT": str(layout.redis_port),
         "ACTION_ENDPOINT_URL": f"http://127.0.0.1:{layout.actions_proxy_port}/webhook",
+        # Behind nginx every request comes from 127.0.0.1: nginx applies the per-IP limits
+        # (limit_req, limit_conn); the Rasa servers keep the per-conversation ones.
+        "RATE_LIMIT_IP_PER_MINUTE": "0",
+        "NEW_CONVERSATIONS_PER_IP_PER_HOUR": "0",
     }
 
 
@@ -328,8 +333,9 @@ def redis_service(layout: Layout) -> ProbedService:
     )
 
 
-def render_nginx_config(layout: Layout, template: str) -> str:
-    """nginx.conf from ops/nginx.conf.template for this layout."""
+def render_nginx_config(layout: Layout, template: str, settings: Optional[Settings] = None) -> str:
+    """nginx.conf from ops/nginx.conf.template for this layout (limits from `settings`)."""
+    settings = settings or load_settings()
     nginx_dir = layout.run_dir / "nginx"
 
     def servers(ports: Sequence[int]) -> str:
@@ -344,6 +350,10 @@ def render_nginx_config(layout: Layout, template: str) -> str:
         "RASA_SERVERS": servers(layout.rasa_ports),
         "ACTION_SERVERS": servers(layout.action_ports),
         "RETRIES": str(max(len(layout.rasa_ports), len(layout.action_ports), 2)),
+        # limit_req's rate cannot be 0: "off" (0) becomes a rate no visitor reaches.
+        "RATE_PER_IP": f"{settings.messages_per_ip_per_minute or 100000}r/m",
+        "BURST_PER_IP": str(max(5, (settings.messages_per_ip_per_minute or 100000) // 3)),
+        "CONNECTIONS_PER_IP": str(max(10, settings.max_connections_per_ip)),
     }
     config = template
     for name, value in values.items():
@@ -355,11 +365,11 @@ def render_nginx_config(layout: Layout, template: str) -> str:
     return config
 
 
-def nginx_service(layout: Layout) -> stack.Service:
+def nginx_service(layout: Layout, settings: Optional[Settings] = None) -> stack.Service:
     nginx_dir = layout.run_dir / "nginx"
     nginx_dir.mkdir(parents=True, exist_ok=True)
     config_file = nginx_dir / "nginx.conf"
-    config_file.write_text(render_nginx_config(layout, NGINX_TEMPLATE.read_text()))
+    config_file.write_text(render_nginx_config(layout, NGINX_TEMPLATE.read_text(), settings))
     return stack.Service(
         name="nginx",
         command=[
@@ -381,7 +391,11 @@ def nginx_service(layout: Layout) -> stack.Service:
 
 @dataclass
 class ScaleOut:
-    """Every service of the scaled-out set-up, started and stopped together."""
+    """Every service of the scaled-out set-up, run by one supervisord (ops/supervise.py).
+
+    supervisord restarts any service that dies; nginx sends visitors to the surviving Rasa
+    servers meanwhile (proxy_next_upstream), so a crash costs no visitor request.
+    """
 
     layout: Layout
     token: str
@@ -393,6 +407,7 @@ class ScaleOut:
     rasa_servers: List[stack.Service] = field(default_factory=list)
     proxy: Optional[stack.Service] = None
     environment: Dict[str, str] = field(default_factory=dict)
+    supervisor: Optional[Supervisor] = None
 
     def settings_for(self, rasa_port: int, action_port: int) -> Settings:
         return load_settings(
@@ -410,7 +425,7 @@ class ScaleOut:
         proxy = [self.proxy] if self.proxy else []
         return [*self.infrastructure, *self.action_servers, *self.rasa_servers, *proxy]
 
-    def start(self) -> None:
+    def start(self, stopping: Callable[[], bool] = lambda: False) -> None:
         layout = self.layout
         (layout.run_dir / "logs").mkdir(parents=True, exist_ok=True)
         ensure_packages()
@@ -418,57 +433,59 @@ class ScaleOut:
         init_postgres(layout.postgres_dir, self.password)
         self.environment = deployment_environment(layout, self.password)
         self.infrastructure = [postgres_service(layout, self.password), redis_service(layout)]
-        self._start(self.infrastructure)
-        create_databases(layout, self.password)
-
+        settings = self.settings_for(layout.rasa_ports[0], layout.action_ports[0])
         for index, port in enumerate(layout.action_ports):
-            settings = self.settings_for(layout.rasa_ports[0], port)
             self.action_servers.append(
                 dataclasses.replace(
-                    stack.action_service(settings),
+                    stack.action_service(self.settings_for(layout.rasa_ports[0], port)),
                     name=f"action server {index + 1}",
                     log_file=layout.run_dir / "logs" / f"actions-{index + 1}.log",
-                    extra_env={"ACTION_PORT": str(port)},
+                    autostart=False,
                 )
             )
         for index, port in enumerate(layout.rasa_ports):
-            settings = self.settings_for(port, layout.action_ports[0])
+            service = stack.rasa_service(
+                self.settings_for(port, layout.action_ports[0]), self.model, self.token
+            )
             self.rasa_servers.append(
                 dataclasses.replace(
-                    stack.rasa_service(settings, self.model, self.token),
+                    service,
                     name=f"Rasa server {index + 1}",
                     log_file=layout.run_dir / "logs" / f"rasa-{index + 1}.log",
-                    extra_env={"RASA_PORT": str(port)},
+                    autostart=False,
                 )
             )
-        self.proxy = nginx_service(layout)
-        self._start([*self.action_servers, *self.rasa_servers, self.proxy])
+        self.proxy = dataclasses.replace(
+            nginx_service(layout, load_settings({**self.base_env})), autostart=False
+        )
+        env = {**stack.service_environment(settings), **self.environment}
+        # supervisord's own files in a private directory; var/scaleout itself stays
+        # traversable for the postgres user that runs PostgreSQL when started as root.
+        self.supervisor = Supervisor(layout.run_dir / "supervisor", self.services, env)
+        self.supervisor.start(stopping=stopping)  # PostgreSQL and Redis
+        create_databases(layout, self.password)
+        self.supervisor.start_programs(
+            [s.program for s in self.services if not s.autostart], stopping=stopping
+        )
         stack.record_rasa_servers(
-            self.settings_for(layout.rasa_ports[0], layout.action_ports[0]),
-            [layout.rasa_url(i) for i in range(len(layout.rasa_ports))],
+            settings, [layout.rasa_url(i) for i in range(len(layout.rasa_ports))]
         )
 
-    def _start(self, services: List[stack.Service]) -> None:
-        settings = self.settings_for(self.layout.rasa_ports[0], self.layout.action_ports[0])
-        env = {**stack.service_environment(settings), **self.environment}
-        for service in services:
-            service.start(env)
-        stack.wait_until_healthy(services)
+    def pid(self, service: stack.Service) -> int:
+        """The process id supervisord runs `service` as now (0 while it is down)."""
+        return self.supervisor.pid(service.program) if self.supervisor else 0
 
     def stop(self) -> None:
-        for service in reversed(self.services):
-            service.stop()
-
-    def first_exited(self) -> Optional[stack.Service]:
-        return next((s for s in self.services if s.exited() is not None), None)
+        if self.supervisor:
+            self.supervisor.stop()
 
 
-def resident_memory_mb(service: stack.Service) -> Optional[float]:
-    """Resident memory of the service's main process, from /proc (Linux)."""
-    if service.process is None:
+def resident_memory_mb(pid: int) -> Optional[float]:
+    """Resident memory of a process, from /proc (Linux)."""
+    if not pid:
         return None
     try:
-        for line in Path(f"/proc/{service.process.pid}/status").read_text().splitlines():
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
             if line.startswith("VmRSS:"):
                 return int(line.split()[1]) / 1024
     except OSError:
@@ -479,7 +496,8 @@ def resident_memory_mb(service: stack.Service) -> Optional[float]:
 def print_ready(deployment: ScaleOut, started_s: float) -> None:
     layout = deployment.layout
     memory = ", ".join(
-        f"{s.name} {resident_memory_mb(s) or 0:.0f} MB" for s in deployment.rasa_servers
+        f"{s.name} {resident_memory_mb(deployment.pid(s)) or 0:.0f} MB"
+        for s in deployment.rasa_servers
     )
     direct = ", ".join(deployment.layout.rasa_url(i) for i in range(len(layout.rasa_ports)))
     print(
@@ -493,6 +511,7 @@ The scaled-out assistant is running (started in {started_s:.0f} s).
   Redis        : 127.0.0.1:{layout.redis_port} (conversation locks)
   HTTP API     : {layout.proxy_url}/status?token=<token in {layout.run_dir.parent / "auth_token"} or RASA_AUTH_TOKEN>
   Logs         : {layout.run_dir / "logs"}
+  Services     : {stack.supervisor_ctl_hint(deployment.supervisor) if deployment.supervisor else ""}
 Press Ctrl-C to stop.""",
         flush=True,
     )
@@ -516,24 +535,17 @@ def run(
     stop = stack.StopRequest()
     print(
         f"Starting PostgreSQL, Redis, {action_servers} action server(s), {rasa_servers} Rasa "
-        f"servers and nginx (about 1-2 minutes)...",
+        f"servers and nginx under supervisord (about 1-2 minutes)...",
         flush=True,
     )
     started = time.monotonic()
     try:
-        deployment.start()
+        deployment.start(stopping=lambda: stop.requested)
         print_ready(deployment, time.monotonic() - started)
-        while not stop.requested:
-            stopped = deployment.first_exited()
-            if stopped is not None:
-                print(
-                    f"The {stopped.name} stopped (exit {stopped.exited()}). "
-                    f"Last lines of its log:\n{stopped.log_tail()}",
-                    file=sys.stderr,
-                )
-                return 1
-            time.sleep(1)
-        return 0
+        assert deployment.supervisor is not None
+        return wait_forever(deployment.supervisor, lambda: stop.requested)
+    except StartInterrupted:
+        return 130
     except (RuntimeError, subprocess.CalledProcessError) as error:
         print(f"\n{error}", file=sys.stderr)
         return 1

@@ -64,6 +64,7 @@ def action_server(tmp_path_factory) -> Iterator[str]:
     env = stack.service_environment(settings)
     service = stack.action_service(settings)
     start_services([service], env)
+    os.environ["TEST_ACTION_SERVER_TOKEN"] = env["ACTION_SERVER_TOKEN"]  # for `agent`
     try:
         yield settings.action_endpoint_url
     finally:
@@ -91,7 +92,13 @@ def agent(model_path, action_server, event_loop_for_agent):
     from rasa.core.agent import Agent
     from rasa.utils.endpoints import EndpointConfig
 
-    return Agent.load(str(model_path), action_endpoint=EndpointConfig(url=action_server))
+    from clinic_core.settings import ACTION_TOKEN_HEADER
+
+    # the shared secret, as endpoints.yml makes Rasa send it
+    headers = {ACTION_TOKEN_HEADER: os.environ["TEST_ACTION_SERVER_TOKEN"]}
+    return Agent.load(
+        str(model_path), action_endpoint=EndpointConfig(url=action_server, headers=headers)
+    )
 
 
 @pytest.fixture

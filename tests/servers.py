@@ -7,7 +7,7 @@ from typing import Dict, Iterator, List, Optional
 
 import requests
 
-from clinic_core.settings import Settings, load_settings
+from clinic_core.settings import ABUSE_LIMITS_OFF, Settings, load_settings
 from ops import stack
 from tests.conftest import free_port, start_services
 
@@ -22,7 +22,7 @@ class Deployment:
         self, settings: Settings, services: Dict[str, stack.Service], env: Dict[str, str]
     ) -> None:
         self.settings, self.services, self.env = settings, services, env
-        self.base = f"http://localhost:{settings.rasa_port}"
+        self.base = f"http://127.0.0.1:{settings.rasa_port}"
         self.webhook = f"{self.base}/webhooks/rest/webhook"
 
     def post(self, payload, **kwargs) -> requests.Response:
@@ -63,6 +63,7 @@ def deploy(
             "ACTION_PORT": str(free_port()),
             "RASA_AUTH_TOKEN": TOKEN,
             "CORS_ORIGINS": WEB_ORIGIN,
+            **ABUSE_LIMITS_OFF,  # the tests talk from one address; test_supervised tests them
             **(extra or {}),
         }
     )

@@ -25,6 +25,7 @@ Conversation ids are the 32 hex characters the widget generates, so ids of other
 from __future__ import annotations
 
 import argparse
+import hmac
 import html
 import logging
 import re
@@ -290,7 +291,33 @@ def create_app(
         yield
         await app["client"].close()
 
+    async def scrape(request: web.Request) -> web.Response:
+        """Prometheus metrics, for a scrape with the Rasa API token (Bearer) only."""
+        from clinic_core import metrics
+
+        given = request.headers.get("Authorization", "").removeprefix("Bearer ")
+        if not token or not hmac.compare_digest(given.encode(), token.encode()):
+            return web.json_response({"error": "unauthorized"}, status=401)
+        body, content_type = metrics.exposition()
+        return web.Response(body=body, headers={"Content-Type": content_type})
+
+    @web.middleware
+    async def count_requests(request: web.Request, handler):
+        from clinic_core import metrics
+
+        route = request.match_info.route.resource
+        name = route.canonical if route is not None else "-"
+        try:
+            response = await handler(request)
+        except web.HTTPException as error:
+            metrics.WEB_REQUESTS.labels(route=name, status=str(error.status)).inc()
+            raise
+        metrics.WEB_REQUESTS.labels(route=name, status=str(response.status)).inc()
+        return response
+
+    app.middlewares.append(count_requests)
     app.cleanup_ctx.append(client_session)
+    app.router.add_get("/metrics", scrape)
     app.router.add_get("/", index)
     app.router.add_get("/healthz", health)
     app.router.add_get("/api/history/{conversation_id}", history)
@@ -330,7 +357,7 @@ def main(argv=None) -> int:
     parser.add_argument("--port", type=int, default=settings.web_port)
     parser.add_argument(
         "--rasa-url",
-        default=f"http://localhost:{settings.rasa_port}",
+        default=f"http://127.0.0.1:{settings.rasa_port}",
         help="the Rasa server as this server reaches it",
     )
     parser.add_argument(

@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import logging
+import time
 from typing import Any, Awaitable, Callable, Dict, Optional, Text
 
 from rasa.core.channels.channel import InputChannel, UserMessage
 from rasa.core.channels.socketio import SocketIOInput, SocketIOOutput
 from sanic import Blueprint
 
+from clinic_core import metrics
 from clinic_core.settings import Settings, load_settings
 from clinic_rasa import patches
 from clinic_rasa.channels import safety_net
+from clinic_rasa.channels.limits import ChannelLimits, Refused
 from clinic_rasa.channels.validation import (
     InvalidRequest,
     check_message,
@@ -51,6 +54,8 @@ class ClinicSocketIOInput(SocketIOInput):
     def __init__(self, *args: Any, limits: Optional[Settings] = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.limits = limits or load_settings()
+        self.abuse = ChannelLimits.shared(self.limits)
+        self.client_ips: Dict[str, str] = {}  # socket id -> client IP, while connected
 
     @classmethod
     def from_credentials(cls, credentials: Optional[Dict[Text, Any]]) -> InputChannel:
@@ -77,9 +82,19 @@ class ClinicSocketIOInput(SocketIOInput):
             if origin and not self.allowed_origin(origin):
                 logger.warning("Refused a socket.io connection from origin %s", origin)
                 return False
+            request = environ.get("sanic.request")
+            self.client_ips[sid] = str(getattr(request, "ip", "") or sid)
             return await accept_connection(sid, environ, auth)
 
         sio.on("connect", connect, namespace=self.namespace)
+        forget_client = sio.handlers[namespace].get("disconnect")
+
+        async def disconnect(sid: Text) -> None:
+            self.client_ips.pop(sid, None)
+            if forget_client:
+                await forget_client(sid)
+
+        sio.on("disconnect", disconnect, namespace=self.namespace)
 
         async def reply(room: str, text: str) -> None:
             await sio.emit(self.bot_message_evt, {"text": text}, room=room)
@@ -115,23 +130,37 @@ class ClinicSocketIOInput(SocketIOInput):
                 )
                 return
             if incoming.reply:
+                metrics.MESSAGES.labels(channel="socketio", outcome="invalid").inc()
                 await reply(sender_id, incoming.reply)
                 return
-            output_channel = CountingSocketIOOutput(sio, self.bot_message_evt)
             try:
-                await on_new_message(
-                    UserMessage(
-                        incoming.text,
-                        output_channel,
-                        sender_id,
-                        input_channel=self.name(),
-                        metadata=incoming.metadata,
+                await self.abuse.check(self.client_ips.get(sid, sid), sender_id)
+            except Refused as refused:
+                metrics.MESSAGES.labels(channel="socketio", outcome="refused").inc()
+                await reply(sender_id, refused.reply)
+                return
+            output_channel = CountingSocketIOOutput(sio, self.bot_message_evt)
+            started = time.perf_counter()
+            try:
+                with self.abuse.handling(sender_id):
+                    await on_new_message(
+                        UserMessage(
+                            incoming.text,
+                            output_channel,
+                            sender_id,
+                            input_channel=self.name(),
+                            metadata=incoming.metadata,
+                        )
                     )
-                )
             except Exception:  # noqa: BLE001 - the visitor must get an answer, not silence
                 logger.exception("Handling a socket.io message of %s failed.", sender_id)
+                metrics.MESSAGES.labels(channel="socketio", outcome="error").inc()
                 await reply_safely(sender_id, incoming.text)
                 return
+            metrics.MESSAGES.labels(channel="socketio", outcome="answered").inc()
+            metrics.MESSAGE_LATENCY.labels(channel="socketio").observe(
+                time.perf_counter() - started
+            )
             if not output_channel.sent:  # no model loaded, or nothing was predicted
                 await reply_safely(sender_id, incoming.text)
 

@@ -10,9 +10,11 @@ so the web chat shows it.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from typing import Any, Dict, Optional
 
+from clinic_core.contract import BUTTON_INTENTS
 from clinic_core.settings import Settings
 from clinic_core.text import clean_message
 
@@ -77,11 +79,15 @@ def check_metadata(value: Any) -> Optional[Dict[str, Any]]:
     if isinstance(value, str):
         try:
             value = json.loads(value)
-        except ValueError:
+        except (ValueError, RecursionError):
             raise InvalidRequest("'metadata' must be a JSON object.") from None
     if not isinstance(value, dict):
         raise InvalidRequest("'metadata' must be a JSON object.")
-    if len(json.dumps(value, default=str)) > MAX_METADATA_CHARS:
+    try:
+        size = len(json.dumps(value, default=str))
+    except (ValueError, RecursionError):
+        raise InvalidRequest("'metadata' is nested too deeply.") from None
+    if size > MAX_METADATA_CHARS:
         raise InvalidRequest(f"'metadata' is too large: at most {MAX_METADATA_CHARS} characters.")
     return value
 
@@ -100,7 +106,41 @@ def check_message(sender_id: str, text: Any, metadata: Any, limits: Settings) ->
         return Incoming(sender_id, "", EMPTY_MESSAGE_REPLY, checked_metadata)
     if not any(char.isalnum() for char in cleaned):
         return Incoming(sender_id, "", NO_WORDS_REPLY, checked_metadata)
-    return Incoming(sender_id, cleaned, None, checked_metadata)
+    command_reply = slash_command_reply(cleaned)
+    if command_reply:
+        return Incoming(sender_id, "", command_reply, checked_metadata)
+    text = neutralise_slash_command(cleaned)
+    if not text:
+        return Incoming(sender_id, "", NO_WORDS_REPLY, checked_metadata)
+    return Incoming(sender_id, text, None, checked_metadata)
+
+
+SLASH_COMMAND = re.compile(r"^/+[A-Za-z_][\w/-]*\s*(\{.*\}|@[\d.]+)?\s*$", re.S)
+# The reply to a typed intent command ("/crisis", "/request_callback{...}"): Rasa would take it
+# without NLU, so it could flag a conversation or fill the form's slots without the visitor's
+# words. The crisis line is in it, in case someone in crisis typed it.
+COMMAND_REPLY = (
+    "I can't take commands, but I'm happy to answer questions about ketamine treatment or "
+    "help you book a consultation. If you are in crisis, call or text 988 now, or call 911 "
+    "in an emergency."
+)
+
+
+def slash_command_reply(text: str) -> Optional[str]:
+    """The reply for a typed "/intent" command, or None when the message may go to Rasa.
+
+    Only the quick-reply buttons' own payloads (BUTTON_INTENTS, without entities) pass."""
+    if not SLASH_COMMAND.match(text):
+        return None
+    return None if text[1:] in BUTTON_INTENTS else COMMAND_REPLY
+
+
+def neutralise_slash_command(text: str) -> str:
+    """Text that starts with "/" but is no command ("/ what about cost?") goes to NLU
+    without its slashes, so Rasa never reads it as an intent."""
+    if not text.startswith("/") or text[1:] in BUTTON_INTENTS:
+        return text
+    return text.lstrip("/").strip()
 
 
 def parse_rest_body(body: bytes, limits: Settings) -> Incoming:
@@ -109,7 +149,7 @@ def parse_rest_body(body: bytes, limits: Settings) -> Incoming:
         raise InvalidRequest(too_long_reply(limits), status=413)
     try:
         payload = json.loads(body.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError):
+    except (UnicodeDecodeError, ValueError, RecursionError):  # RecursionError: nested too deep
         raise InvalidRequest(
             'The request body must be JSON like {"sender": "visitor-1", "message": "hello"}.'
         ) from None

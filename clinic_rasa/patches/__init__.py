@@ -5,6 +5,8 @@ Rasa 3.6 has no extension point for these, so they replace private methods:
 - `RemoteAction.run` (action_fallback): a custom action that cannot run still answers politely;
 - `RemoteAction._validate_action_result` (action_validation): the reply schema validator is
   built once instead of per reply (55 % of the server's time under load);
+- `MessageProcessor._has_session_expired` (session_cap): a new session every
+  MAX_SESSION_TURNS visitor messages, so the cost of a message stays bounded;
 - the log-record factory (clinic_core.masking): personal data is masked in every log line.
 
 `install_all()` first checks that the installed Rasa is the version these patches were written
@@ -23,6 +25,7 @@ SUPPORTED_RASA_VERSION = "3.6.21"
 _PATCHED_SIGNATURES: Dict[Tuple[str, str], Tuple[str, ...]] = {
     ("RemoteAction", "run"): ("self", "output_channel", "nlg", "tracker", "domain"),
     ("RemoteAction", "_validate_action_result"): ("self", "result"),
+    ("MessageProcessor", "_has_session_expired"): ("self", "tracker"),
 }
 
 
@@ -61,11 +64,15 @@ def install_all() -> None:
     """Check the Rasa version and signatures, then install every patch (idempotent)."""
     import rasa
     from rasa.core.actions.action import RemoteAction
+    from rasa.core.processor import MessageProcessor
 
     from clinic_core import masking
-    from clinic_rasa.patches import action_fallback, action_validation
+    from clinic_rasa.patches import action_fallback, action_validation, session_cap
 
-    check_rasa(rasa.__version__, {"RemoteAction": RemoteAction})
+    check_rasa(
+        rasa.__version__, {"RemoteAction": RemoteAction, "MessageProcessor": MessageProcessor}
+    )
     action_fallback.install()
     action_validation.install()
+    session_cap.install()
     masking.install()

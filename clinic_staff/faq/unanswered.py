@@ -88,6 +88,7 @@ def read_unanswered(
     finally:
         engine.dispose()
     names: Dict[str, Set[str]] = defaultdict(set)
+    asked: Dict[str, Optional[str]] = {}  # the form question each conversation is on
     pending: List[UserMessage] = []
     for sender_id, type_name, timestamp, data in rows:
         try:
@@ -95,13 +96,18 @@ def read_unanswered(
         except ValueError:
             continue
         if type_name == "slot":
+            if event.get("name") == "requested_slot":
+                asked[sender_id] = event.get("value")
             if event.get("name") in NAME_SLOTS and isinstance(event.get("value"), str):
                 names[sender_id].add(event["value"])
             continue
         reason = unanswered_reason(event.get("parse_data") or {}, threshold)
         if reason and (event.get("text") or "").strip():
             at = datetime.fromtimestamp(timestamp or 0, tz=timezone.utc)
-            pending.append(UserMessage(sender_id, event["text"], at, reason))
+            # An answer to "what is your first name?" is a name even when the form refused
+            # it (so no slot holds it): never show it.
+            text = "[name]" if asked.get(sender_id) in NAME_SLOTS else event["text"]
+            pending.append(UserMessage(sender_id, text, at, reason))
     return [
         UserMessage(
             m.sender_id,

@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 import pytest
 from playwright.sync_api import expect
 
-from clinic_core.settings import PROJECT_ROOT, Settings, load_settings
+from clinic_core.settings import ABUSE_LIMITS_OFF, PROJECT_ROOT, Settings, load_settings
 from ops import stack
 from tests.conftest import free_port, start_services
 
@@ -66,6 +66,7 @@ def web_stack(tmp_path_factory, model_path) -> Iterator[WebStack]:
             "WEB_PORT": str(web_port),
             "CORS_ORIGINS": f"http://localhost:{web_port}",
             "RASA_AUTH_TOKEN": TOKEN,
+            **ABUSE_LIMITS_OFF,  # the browser tests reconnect and resend from one address
         }
     )
     env = stack.service_environment(settings)

@@ -56,6 +56,10 @@ def deployment(model_path) -> Iterator[scaleout.ScaleOut]:
         "CLINIC_DATA_DIR": str(run_dir),
         "RASA_AUTH_TOKEN": TOKEN,
         "TICKET_LOCK_LIFETIME": LOCK_LIFETIME_S,
+        # Every test visitor comes from 127.0.0.1: nginx's per-IP limits out of the way
+        # (tests/integration/hardening/test_supervised.py tests the limits).
+        "RATE_LIMIT_IP_PER_MINUTE": "100000",
+        "MAX_CONNECTIONS_PER_IP": "1000",
     }
     setup = scaleout.ScaleOut(layout=layout, token=TOKEN, model=model_path, base_env=base_env)
     try:

@@ -232,3 +232,52 @@ def test_cancel_clears_the_form_and_says_nothing_was_saved():
     assert "nothing was saved" in messages[0]["text"]
     assert all(slots_of(events)[slot] is None for slot in booking.FORM_SLOTS)
     assert get_storage().list_bookings() == []
+
+
+def test_a_confirmation_repeated_after_a_crash_saves_one_request_with_one_reference():
+    """Rasa died after the save and re-runs the submission with the same form run."""
+    form_started = [{"event": "active_loop", "name": "callback_form", "timestamp": 1700000000.5}]
+    tracker = make_tracker(slots=FILLED, events=form_started, sender_id="crash-1")
+    first, _ = run(booking.ActionSubmitCallback(), tracker)
+    again, _ = run(booking.ActionSubmitCallback(), tracker)
+    saved = get_storage().list_bookings()
+    assert len(saved) == 1 and saved[0]["reference"] in first[0]["text"]
+    assert saved[0]["reference"] in again[0]["text"]
+    # a new run of the form later is a new request
+    later = [
+        *form_started,
+        {"event": "active_loop", "name": "callback_form", "timestamp": 1700009999.0},
+    ]
+    run(
+        booking.ActionSubmitCallback(),
+        make_tracker(slots=FILLED, events=later, sender_id="crash-1"),
+    )
+    assert len(get_storage().list_bookings()) == 2
+
+
+def test_the_idempotency_key_is_unique_in_the_database():
+    import sqlalchemy as sa
+
+    from clinic_core.storage import booking_requests
+
+    storage = get_storage()
+    assert storage.engine is not None  # tables created
+    row = dict(
+        reference="KT-AAAAAA",
+        created_at=__import__("datetime").datetime.now(),
+        conversation_id="c",
+        first_name="A",
+        contact_method="phone",
+        contact="+12125550100",
+        preferred_times="any",
+        consent=True,
+        status="new",
+        idempotency_key="c:callback_form:1",
+    )
+    with storage.engine.begin() as connection:
+        connection.execute(booking_requests.insert().values(**row))
+    with pytest.raises(sa.exc.IntegrityError):
+        with storage.engine.begin() as connection:
+            connection.execute(
+                booking_requests.insert().values(**{**row, "reference": "KT-BBBBBB"})
+            )

@@ -40,3 +40,24 @@ def test_actions_pass_response_names_never_sentences():
         name = next(k.value for k in call.keywords if k.arg == "response")
         if isinstance(name, ast.Constant):
             assert name.value in responses, f"{name.value} is not in domain.yml"
+
+
+def test_every_quick_reply_intent_is_a_button_intent_and_typed_commands_become_text():
+    """Buttons keep working; any other typed "/intent" is read as text (no flag, no slot)."""
+    from clinic_core.settings import load_settings
+    from clinic_rasa.channels.validation import COMMAND_REPLY, check_message
+
+    payloads = {
+        button["payload"][1:]
+        for variants in load_domain()["responses"].values()
+        for variant in variants
+        for button in variant.get("buttons") or []
+        if str(button.get("payload", "")).startswith("/")
+    }
+    assert payloads and payloads <= contract.BUTTON_INTENTS
+    limits = load_settings({})
+    assert check_message("v", "/request_callback", None, limits).text == "/request_callback"
+    for typed in ("/crisis", "//crisis", '/request_callback{"callback_contact": "x"}', "/affirm@1"):
+        refused = check_message("v", typed, None, limits)
+        assert refused.reply == COMMAND_REPLY and refused.text == "", typed
+    assert check_message("v", "/ what does it cost?", None, limits).text == "what does it cost?"

@@ -10,8 +10,11 @@ from clinic_rasa import patches
 
 def test_the_installed_rasa_is_the_supported_one():
     import rasa
+    from rasa.core.processor import MessageProcessor
 
-    patches.check_rasa(rasa.__version__, {"RemoteAction": RemoteAction})
+    patches.check_rasa(
+        rasa.__version__, {"RemoteAction": RemoteAction, "MessageProcessor": MessageProcessor}
+    )
 
 
 @pytest.mark.parametrize("version", ["3.6.20", "3.7.0", "3.6.21rc1"])

@@ -120,3 +120,44 @@ def test_no_answers_the_question_the_visitor_asked():
 def test_no_without_a_question_asks_what_else():
     responses, _ = _after_check_in("no")
     assert responses == ["utter_check_in_no", "utter_anything_else"]
+
+
+def test_a_crisis_flag_write_is_retried_then_reported_never_silently_lost(monkeypatch, caplog):
+    import asyncio as _asyncio
+
+    from actions import safety
+    from clinic_core import metrics
+    from clinic_core.storage import StorageError
+
+    attempts = []
+
+    def failing(self, conversation_id, layer):
+        attempts.append(conversation_id)
+        raise StorageError("database is locked")
+
+    monkeypatch.setattr("clinic_core.storage.Storage.flag_conversation", failing)
+    monkeypatch.setattr(safety, "RETRY_DELAYS_S", (0.0, 0.0))
+    before = metrics.CRISIS_FLAG_WRITE_FAILURES._value.get()
+    assert _asyncio.run(safety.write_flag("lost-1", "phrase")) is False
+    assert len(attempts) == 3
+    assert metrics.CRISIS_FLAG_WRITE_FAILURES._value.get() == before + 1
+    assert "CRISIS FLAG NOT WRITTEN" in caplog.text
+
+
+def test_a_crisis_flag_write_succeeds_on_a_retry(monkeypatch):
+    import asyncio as _asyncio
+
+    from actions import safety
+    from clinic_core.storage import StorageError
+
+    calls = []
+
+    def flaky(self, conversation_id, layer):
+        calls.append(1)
+        if len(calls) == 1:
+            raise StorageError("database is locked")
+        return True
+
+    monkeypatch.setattr("clinic_core.storage.Storage.flag_conversation", flaky)
+    monkeypatch.setattr(safety, "RETRY_DELAYS_S", (0.0,))
+    assert _asyncio.run(safety.write_flag("flaky-1", "model")) is True

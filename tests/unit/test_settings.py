@@ -24,8 +24,8 @@ def test_defaults_work_without_any_environment():
     settings = load_settings({})
     assert settings.database_url.startswith("sqlite:///")
     assert settings.tracker_store_url.startswith("sqlite:///")
-    assert settings.lock_store_type == "in_memory"
-    assert settings.action_endpoint_url == "http://localhost:5055/webhook"
+    assert settings.lock_store_type == "clinic_rasa.lock_store.InMemoryQueueLockStore"
+    assert settings.action_endpoint_url == "http://127.0.0.1:5055/webhook"
     assert settings.auth_token is None and not settings.is_production
 
 
@@ -38,7 +38,7 @@ def test_environment_overrides_defaults():
         }
     )
     assert settings.tracker_store_url == "postgresql://u:p@db/rasa"
-    assert settings.action_endpoint_url == "http://localhost:6000/webhook"
+    assert settings.action_endpoint_url == "http://127.0.0.1:6000/webhook"
     assert settings.is_production
 
 

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
 from pathlib import Path
 from typing import Iterator, Tuple
 
 import pytest
+import requests
 
-from clinic_core.settings import load_clinic
+from clinic_core.settings import PROJECT_ROOT, load_clinic
 from clinic_core.storage import get_storage
 from tests.servers import Deployment, deploy
 
@@ -32,6 +35,37 @@ def fill_form(bot: Deployment, sender: str) -> str:
     bot.say(sender, "priya@example.org")
     bot.say(sender, "weekday mornings")
     return bot.say(sender, "yes")
+
+
+def test_a_crisis_flag_is_not_lost_when_the_clinic_database_cannot_be_written(bot, capsys):
+    """Runs first, while the clinic database is still unwritable."""
+    deployment, _ = bot
+    reply = deployment.say("fault-crisis", "I want to kill myself")
+    assert "988" in reply and "can't do that right now" not in reply
+    tracker = deployment.tracker("fault-crisis")
+    assert tracker["slots"]["crisis_flagged"] is True  # kept in the conversation
+    log = deployment.services["actions"].log_file.read_text(errors="replace")
+    assert "CRISIS FLAG NOT WRITTEN for fault-crisis" in log  # reported, after retries
+    metrics = requests.get(
+        f"http://127.0.0.1:{deployment.settings.action_port}/metrics",
+        headers={"Authorization": f"Bearer {deployment.env['ACTION_SERVER_TOKEN']}"},
+        timeout=10,
+    ).text
+    assert "clinic_crisis_flag_write_failures_total 1.0" in metrics
+
+    env = {
+        "CLINIC_DB_URL": deployment.settings.database_url,
+        "TRACKER_STORE_URL": deployment.settings.tracker_store_url,
+    }
+    staff = subprocess.run(
+        [str(PROJECT_ROOT / "staff"), "flags"],
+        env={**os.environ, **env, "PYTHONPATH": str(PROJECT_ROOT)},
+        capture_output=True,
+        text=True,
+        cwd=PROJECT_ROOT,
+    )
+    assert "fault-crisis" in staff.stdout and "NOT IN CLINIC DB" in staff.stdout
+    assert "have no flag in the clinic database" in staff.stderr and staff.returncode == 1
 
 
 def test_failed_save_is_reported_and_a_later_request_retries_without_asking_again(bot):

@@ -40,7 +40,7 @@ def server(tmp_path_factory, model_path):
 
 def loaded_model(settings) -> str:
     response = requests.get(
-        f"http://localhost:{settings.rasa_port}/status", params={"token": TOKEN}, timeout=30
+        f"http://127.0.0.1:{settings.rasa_port}/status", params={"token": TOKEN}, timeout=30
     )
     response.raise_for_status()
     return Path(response.json()["model_file"]).name
