@@ -124,17 +124,65 @@ def evaluate(model: Path, rows: Sequence[dict], name: str) -> VisitorResult:
             selector = ((parse.get("response_selector") or {}).get(FAQ_INTENT) or {}).get(
                 "response"
             ) or {}
+            top, second = topic_confidences(parse.get("response_selector"))
             result.rows.append(
                 {
                     **row,
                     "outcome": got,
                     "intent": intent,
                     "topic": selector.get("intent_response_key"),
+                    "top": top,
+                    "second": second,
+                    "offered": clarification_topics(parse),
                 }
             )
     finally:
         loop.close()
     return result
+
+
+def gate_grid(rows: Sequence[dict]) -> List[Dict[str, float]]:
+    """Outcomes the FAQ gate would give with other thresholds (from one evaluation's rows)."""
+    grid = []
+    for min_confidence in (0.2, 0.3, 0.4, 0.5, 0.6, 0.7):
+        for min_margin in (0.0, 0.05, 0.1, 0.2):
+            counts: Counter = Counter()
+            for row in rows:
+                if row["intent"] in (FAQ_INTENT, FAQ_CLARIFY_INTENT) and row["top"] is not None:
+                    unsure = (
+                        row["top"] < min_confidence
+                        or row["top"] - (row["second"] or 0.0) < min_margin
+                    )
+                    acceptable = set(row.get("acceptable") or [row["label"]])
+                    if row["label"] in NOT_ANSWERABLE:
+                        got = "declined (right)" if unsure else "wrong answer"
+                    elif unsure:
+                        got = (
+                            "right clarification"
+                            if set(row["offered"]) & acceptable
+                            else "wrong answer"
+                        )
+                    else:
+                        got = "right answer" if row["topic"] in acceptable else "wrong answer"
+                else:
+                    got = row["outcome"]
+                counts[got] += 1
+            total = sum(counts.values())
+            grid.append(
+                {
+                    "min_confidence": min_confidence,
+                    "min_margin": min_margin,
+                    "right": (counts["right answer"] + counts["declined (right)"]) / total,
+                    "right_or_clarified": (
+                        counts["right answer"]
+                        + counts["declined (right)"]
+                        + counts["right clarification"]
+                    )
+                    / total,
+                    "wrong": counts["wrong answer"] / total,
+                }
+            )
+    return grid
 
 
 def render(results: Sequence[VisitorResult], command: str, model: Path) -> str:
@@ -186,6 +234,11 @@ def main(argv=None) -> int:
     parser.add_argument("--model", type=Path)
     parser.add_argument("--report", type=Path, help="write a Markdown report here")
     parser.add_argument("--errors", action="store_true", help="print every wrong message")
+    parser.add_argument(
+        "--tune-gate",
+        action="store_true",
+        help="print outcomes for a grid of FAQ-gate thresholds (development set only)",
+    )
     args = parser.parse_args(argv)
     os.chdir(PROJECT_ROOT)
     if args.model is None:
@@ -204,6 +257,14 @@ def main(argv=None) -> int:
                         f"  {row['outcome']:16s} {row['label']:28s} -> {row['intent']} "
                         f"{row['topic']}  | {row['text'][:100]}"
                     )
+    if args.tune_gate:
+        for r in results:
+            for g in gate_grid(r.rows):
+                print(
+                    f"  gate conf>={g['min_confidence']:.2f} margin>={g['min_margin']:.2f}: "
+                    f"right {g['right']:.1%}  right-or-clarified {g['right_or_clarified']:.1%}  "
+                    f"wrong {g['wrong']:.1%}"
+                )
     if args.report:
         command = "python -m ml.evaluate_visitors " + " ".join(argv or sys.argv[1:])
         args.report.write_text(render(results, command, args.model))
