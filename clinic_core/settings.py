@@ -51,6 +51,15 @@ class Settings:
     max_sender_id_chars: int = 128
     retention_days: int = 90
     deploy_accuracy_margin: float = 2.0  # held-out accuracy points a new model may lose
+    console_port: int = 8081  # the staff console (clinic_staff/console)
+    # Where the published FAQ files (data/faq) and the training config live; the console and
+    # `./staff publish` write published content here, drafts stay in the clinic database.
+    project_dir: Path = PROJECT_ROOT
+    # Held-out questions (in percentage points) that may go from right to wrong for reasons the
+    # change cannot explain (retraining noise) before a publish is refused: docs/guides/staff-guide.md.
+    publish_noise_margin: float = 3.0
+    # A secure-only session cookie: set when the console is served behind HTTPS.
+    console_secure_cookie: bool = False
 
     @property
     def is_production(self) -> bool:
@@ -104,6 +113,10 @@ def load_settings(env: Optional[Mapping[str, str]] = None) -> Settings:
         max_sender_id_chars=int(env.get("MAX_SENDER_ID_CHARS", "128")),
         retention_days=int(env.get("RETENTION_DAYS", "90")),
         deploy_accuracy_margin=float(env.get("DEPLOY_ACCURACY_MARGIN", "2")),
+        console_port=int(env.get("CONSOLE_PORT", "8081")),
+        project_dir=Path(env.get("CLINIC_PROJECT_DIR", PROJECT_ROOT)),
+        publish_noise_margin=float(env.get("PUBLISH_NOISE_MARGIN", "3")),
+        console_secure_cookie=env.get("CONSOLE_SECURE_COOKIE", "").lower() in ("1", "true", "yes"),
     )
 
 

@@ -217,11 +217,30 @@ def web_service(settings: Settings, token: str) -> Service:
     )
 
 
+def console_service(settings: Settings, token: str) -> Service:
+    """The staff console (clinic_staff/console) on BIND_HOST:CONSOLE_PORT; it publishes models to
+    the Rasa servers with the API token, which reaches it in its environment only."""
+    return Service(
+        name="staff console",
+        command=[
+            sys.executable,
+            "-m",
+            "clinic_staff.console",
+            "--port",
+            str(settings.console_port),
+        ],
+        health_url=f"http://localhost:{settings.console_port}/healthz",
+        log_file=settings.run_dir / "logs" / "console.log",
+        extra_env={"RASA_AUTH_TOKEN": token},
+    )
+
+
 def build_services(settings: Settings, model: Path, token: str) -> List[Service]:
     return [
         action_service(settings),
         rasa_service(settings, model, token),
         web_service(settings, token),
+        console_service(settings, token),
     ]
 
 
@@ -261,6 +280,7 @@ def print_ready(settings: Settings, token: str) -> None:
         f"""
 The assistant is running.
   Web chat     : http://localhost:{settings.web_port}/   (demo clinic page with the chat widget)
+  Staff console: http://localhost:{settings.console_port}/   (first account: ./staff user add)
   REST webhook : curl -s -XPOST {rasa}/webhooks/rest/webhook -H 'Content-Type: application/json' \\
                    -d '{{"sender": "visitor-1", "message": "how quickly does ketamine work?"}}'
   HTTP API     : {rasa}/status?token=<token in {settings.run_dir / "auth_token"} or RASA_AUTH_TOKEN>

@@ -315,9 +315,11 @@ def check_near_duplicates(
     examples: List[Example], threshold: float = NEAR_DUPLICATE_SIMILARITY
 ) -> List[Problem]:
     """Phrasings of two different FAQs that use (almost) the same words."""
-    words = [(e, normalize(e.text)) for e in examples if e.label.startswith("faq/")]
+    normalized = [(e, normalize(e.text)) for e in examples if e.label.startswith("faq/")]
     words = [
-        (e, " ".join(w), frozenset(w)) for e, w in words if len(set(w)) >= NEAR_DUPLICATE_MIN_WORDS
+        (e, " ".join(w), frozenset(w))
+        for e, w in normalized
+        if len(set(w)) >= NEAR_DUPLICATE_MIN_WORDS
     ]
     problems = []
     for (a, key_a, wa), (b, key_b, wb) in combinations(words, 2):
