@@ -231,7 +231,16 @@ def console_service(settings: Settings, token: str) -> Service:
         ],
         health_url=f"http://localhost:{settings.console_port}/healthz",
         log_file=settings.run_dir / "logs" / "console.log",
-        extra_env={"RASA_AUTH_TOKEN": token},
+        extra_env={
+            "RASA_AUTH_TOKEN": token,
+            "CLINIC_DATA_DIR": str(settings.run_dir),
+            "MODEL_DIR": str(settings.model_dir),
+            "CLINIC_PROJECT_DIR": str(settings.project_dir),
+            "CONSOLE_PORT": str(settings.console_port),
+            "BIND_HOST": settings.bind_host,
+            "PUBLISH_NOISE_MARGIN": str(settings.publish_noise_margin),
+            "CONSOLE_SECURE_COOKIE": "1" if settings.console_secure_cookie else "",
+        },
     )
 
 

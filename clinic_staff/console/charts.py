@@ -8,7 +8,7 @@ from typing import Sequence, Tuple
 
 from markupsafe import Markup
 
-WIDTH, HEIGHT, PAD_LEFT, PAD_BOTTOM, PAD_TOP = 640, 220, 36, 40, 12
+WIDTH, HEIGHT, PAD_LEFT, PAD_BOTTOM, PAD_TOP = 640, 260, 16, 44, 24
 
 
 def bar_chart(title: str, bars: Sequence[Tuple[str, float]], unit: str = "") -> Markup:
@@ -16,7 +16,7 @@ def bar_chart(title: str, bars: Sequence[Tuple[str, float]], unit: str = "") -> 
     top = max([value for _, value in bars] + [1])
     inner_w, inner_h = WIDTH - PAD_LEFT - 8, HEIGHT - PAD_BOTTOM - PAD_TOP
     step = inner_w / max(len(bars), 1)
-    every = max(1, len(bars) // 10)
+    every = max(1, -(-len(bars) // 6))  # at most 6 labels: they must stay readable
     parts = [
         f'<svg class="chart" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" '
         f'aria-label="{escape(title)}" xmlns="http://www.w3.org/2000/svg">',

@@ -22,7 +22,14 @@ async def inbox_page(request: web.Request) -> web.Response:
         days = max(1, min(365, int(request.query.get("days", "30"))))
     except ValueError:
         days = 30
-    faqs = sorted(drafts.live_faqs(settings).values(), key=lambda f: f.title.lower())
+    faqs = sorted(
+        (
+            drafts.parse_faq(text, drafts.topic_of(path))
+            for path, text in drafts.draft_files(settings).items()
+            if path.startswith("data/faq/")
+        ),
+        key=lambda f: f.title.lower(),
+    )  # drafts included: a new FAQ can collect phrasings before it is published
     return await render(
         request, "inbox.html", groups=inbox.items(settings, days)[:100], days=days, faqs=faqs
     )
