@@ -148,7 +148,9 @@ def log_out(page) -> None:
 def page(browser):
     context, page, watch = new_page(browser)
     yield page
-    assert not watch.errors, watch.errors
+    # Refusals (401 wrong password, 403 wrong role, 422 check error) are the pages under test.
+    errors = [e for e in watch.errors if not re.search(r"status of 4(01|03|22)", e)]
+    assert not errors, errors
     assert not watch.third_party_requests(), watch.third_party_requests()
     context.close()
 
@@ -192,13 +194,13 @@ def test_an_editor_fixes_a_check_error_adds_an_faq_and_works_the_inbox(console, 
     page.get_by_label("Search the questions and answers").fill("side effects")
     page.get_by_role("button", name="Search").click()
     page.get_by_role("link", name=re.compile("side effects", re.I)).first.click()
-    answer = page.get_by_label("Answer")
+    answer = page.get_by_label("Answer", exact=True)
     answer.fill(NEW_SIDE_EFFECTS.replace("{clinic_phone}", "{clinic_fone}"))
     page.get_by_role("button", name="Save draft").click()
     expect(page.locator(".problem").first).to_contain_text("unknown placeholder {clinic_fone}")
-    expect(page.get_by_label("Answer")).to_have_attribute("aria-invalid", "true")
+    expect(page.get_by_label("Answer", exact=True)).to_have_attribute("aria-invalid", "true")
     screenshot(page, "console-faq-check-error.png")
-    page.get_by_label("Answer").fill(NEW_SIDE_EFFECTS)
+    page.get_by_label("Answer", exact=True).fill(NEW_SIDE_EFFECTS)
     page.get_by_role("button", name="Save draft").click()
     expect(page.get_by_role("status").first).to_contain_text("Saved as a draft")
     expect(page.get_by_text("(212) 555-0100")).to_be_visible()  # the preview fills placeholders
@@ -206,7 +208,7 @@ def test_an_editor_fixes_a_check_error_adds_an_faq_and_works_the_inbox(console, 
     page.goto(f"{console.url}/faqs/new")
     page.get_by_label("Short name").fill("parking")
     page.get_by_label("This answer is medical information").uncheck()
-    page.get_by_label("Answer").fill(PARKING_ANSWER)
+    page.get_by_label("Answer", exact=True).fill(PARKING_ANSWER)
     page.get_by_label("Ways visitors ask it (one per line)").fill("\n".join(PARKING_PHRASINGS))
     page.get_by_role("button", name="Save draft").click()
     expect(page.get_by_role("status").first).to_contain_text("Saved the new FAQ")
