@@ -392,6 +392,7 @@ class ScaleOut:
     action_servers: List[stack.Service] = field(default_factory=list)
     rasa_servers: List[stack.Service] = field(default_factory=list)
     proxy: Optional[stack.Service] = None
+    console: Optional[stack.Service] = None  # the staff console, publishing to every Rasa server
     environment: Dict[str, str] = field(default_factory=dict)
 
     def settings_for(self, rasa_port: int, action_port: int) -> Settings:
@@ -408,7 +409,8 @@ class ScaleOut:
     def services(self) -> List[stack.Service]:
         """In start order; stopped in reverse."""
         proxy = [self.proxy] if self.proxy else []
-        return [*self.infrastructure, *self.action_servers, *self.rasa_servers, *proxy]
+        console = [self.console] if self.console else []
+        return [*self.infrastructure, *self.action_servers, *self.rasa_servers, *proxy, *console]
 
     def start(self) -> None:
         layout = self.layout
@@ -447,6 +449,10 @@ class ScaleOut:
             self.settings_for(layout.rasa_ports[0], layout.action_ports[0]),
             [layout.rasa_url(i) for i in range(len(layout.rasa_ports))],
         )
+        self.console = stack.console_service(
+            self.settings_for(layout.rasa_ports[0], layout.action_ports[0]), self.token
+        )
+        self._start([self.console])
 
     def _start(self, services: List[stack.Service]) -> None:
         settings = self.settings_for(self.layout.rasa_ports[0], self.layout.action_ports[0])

@@ -56,6 +56,7 @@ def deployment(model_path) -> Iterator[scaleout.ScaleOut]:
         "CLINIC_DATA_DIR": str(run_dir),
         "RASA_AUTH_TOKEN": TOKEN,
         "TICKET_LOCK_LIFETIME": LOCK_LIFETIME_S,
+        "CONSOLE_PORT": str(free_port()),
     }
     setup = scaleout.ScaleOut(layout=layout, token=TOKEN, model=model_path, base_env=base_env)
     try:
