@@ -258,3 +258,97 @@ def test_settings_are_validated(settings):
     assert drafts.save_clinic(settings, "ada", {**values, "phone": "(212) 555-0199"}) == {}
     assert drafts.clinic_slots(settings)["clinic_phone"] == "(212) 555-0199"
     assert "(212) 555-0100" in Path(settings.clinic_file).read_text()  # live until published
+
+
+def seed_events(settings, rows):
+    """Rasa's tracker store `events` table with the given (sender, type, data) rows."""
+    import time
+
+    import sqlalchemy as sa
+
+    engine = sa.create_engine(settings.tracker_store_url)
+    meta = sa.MetaData()
+    events = sa.Table(
+        "events",
+        meta,
+        sa.Column("id", sa.Integer, primary_key=True),
+        sa.Column("sender_id", sa.String(255)),
+        sa.Column("type_name", sa.String(255)),
+        sa.Column("timestamp", sa.Float),
+        sa.Column("intent_name", sa.String(255)),
+        sa.Column("action_name", sa.String(255)),
+        sa.Column("data", sa.Text),
+    )
+    meta.create_all(engine)
+    with engine.begin() as connection:
+        for sender, type_name, data in rows:
+            connection.execute(
+                events.insert().values(
+                    sender_id=sender, type_name=type_name, timestamp=time.time(),
+                    data=json.dumps(data),
+                )
+            )  # fmt: skip
+    engine.dispose()
+
+
+@pytest.mark.asyncio
+async def test_inbox_call_backs_flags_settings_and_dashboard(client, settings):
+    from clinic_core.storage import BookingRequest, get_storage
+
+    fallback = {"intent": {"name": "nlu_fallback", "confidence": 0.2}}
+    seed_events(
+        settings,
+        [
+            ("v1", "user", {"text": "do you have wifi", "parse_data": fallback}),
+            ("v2", "user", {"text": "Do you have wifi?", "parse_data": fallback}),
+            ("v3", "user", {"text": "call me on 212 555 0199 please", "parse_data": fallback}),
+            ("v4", "user", {"text": "i feel hopeless", "parse_data": {}}),
+            ("v4", "bot", {"text": "Please call or text 988."}),
+        ],
+    )
+    storage = get_storage(settings.database_url)
+    reference = storage.save_booking(
+        BookingRequest("Maria", "phone", "+12125550100", "mornings", "morning", True, "v9")
+    )
+    storage.flag_conversation("v4", "phrase")
+    await login(client, "ed")
+
+    page = await (await client.get("/inbox")).text()
+    assert "2×" in page and "212 555 0199" not in page  # grouped, phone masked
+    csrf = csrf_of(page)
+    await client.post("/inbox", data={"csrf_token": csrf, "text": "do you have wifi",
+                                      "action": "add", "topic": "location_contact"})  # fmt: skip
+    assert "do you have wifi" in drafts.drafts(settings)["data/faq/location_contact.yml"]["content"]
+    page = await (await client.get("/inbox")).text()
+    assert "do you have wifi" not in page.lower()
+    response = await client.post(
+        "/inbox",
+        data={"csrf_token": csrf, "text": "call me on [phone] please", "action": "new"},
+        allow_redirects=False,
+    )
+    assert response.headers["Location"].startswith("/faqs/new?question=")
+
+    page = await (await client.get("/callbacks")).text()
+    assert reference in page and "Maria" in page
+    csv_text = await (await client.get("/callbacks.csv?status=all")).text()
+    assert csv_text.startswith("reference,") and reference in csv_text
+    await client.post(f"/callbacks/{reference}/handled", data={"csrf_token": csrf})
+    assert storage.list_bookings(status="new") == []
+
+    page = await (await client.get("/flags")).text()
+    flag_id = storage.list_flags()[0]["id"]
+    assert f"/flags/{flag_id}" in page
+    page = await (await client.get(f"/flags/{flag_id}")).text()
+    assert "i feel hopeless" in page and "988" in page
+    await client.post(f"/flags/{flag_id}/reviewed", data={"csrf_token": csrf})
+    assert storage.list_flags()[0]["status"] == "reviewed"
+
+    page = await (await client.get("/")).text()
+    assert "<svg" in page and "Conversations per day" in page
+    # An editor sees the settings but only an admin saves them.
+    assert (await client.post("/settings", data={"csrf_token": csrf})).status == 403
+    await login(client, "ada")
+    page = await (await client.get("/settings")).text()
+    values = {**drafts.clinic_values(settings), "phone": "12", "csrf_token": csrf_of(page)}
+    response = await client.post("/settings", data=values)
+    assert response.status == 422 and "at least 7 digits" in await response.text()
