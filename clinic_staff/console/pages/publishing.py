@@ -61,4 +61,5 @@ async def job_page(request: web.Request) -> web.Response:
     job = publish.get_job(request.app["settings"], int(request.match_info["job_id"]))
     if job is None:
         raise web.HTTPNotFound()
-    return await render(request, "job.html", job=job)
+    version = publish.get_version(request.app["settings"], job["version_id"] or 0)
+    return await render(request, "job.html", job=job, report=version["report"] if version else "")
