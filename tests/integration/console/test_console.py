@@ -352,3 +352,24 @@ async def test_inbox_call_backs_flags_settings_and_dashboard(client, settings):
     values = {**drafts.clinic_values(settings), "phone": "12", "csrf_token": csrf_of(page)}
     response = await client.post("/settings", data=values)
     assert response.status == 422 and "at least 7 digits" in await response.text()
+
+
+@pytest.mark.asyncio
+async def test_a_publish_that_breaks_an_existing_topic_is_refused_on_the_page(settings, fleet):
+    old = {"heldout:heldout": [(f"where is it {i}", "faq/location_contact", "faq/location_contact")
+                               for i in range(10)]}  # fmt: skip
+    new = {"heldout:heldout": [(t, e, "faq/parking") for t, e, _ in old["heldout:heldout"][:3]]
+           + old["heldout:heldout"][3:]}  # fmt: skip
+    gate = fake_gate()
+    gate.predict = lambda s, model: old if model.name == "clinic-running.tar.gz" else new
+    drafts.save_faq(settings, "ed", "parking", PARKING_ANSWER, PARKING_PHRASINGS, False, True)
+    async with TestClient(TestServer(make_app(settings, gate=gate, fleet=fleet))) as client:
+        await login(client, "ada")
+        page = await (await client.get("/publish")).text()
+        response = await client.post(
+            "/publish/start", data={"csrf_token": csrf_of(page)}, allow_redirects=False
+        )
+        page = await wait_for_job(client, response.headers["Location"])
+    assert "Not published. Nothing changed for visitors." in page
+    assert "“where is it 0” now gets the answer of parking instead of location_contact" in page
+    assert fleet.loads == [] and not (settings.project_dir / "data/faq/parking.yml").exists()
