@@ -246,12 +246,9 @@ def test_an_admin_publishes_through_the_real_gate_and_the_bot_answers(console, p
     page.get_by_role("button", name="Publish now").click()
     expect(page.get_by_role("progressbar")).to_be_visible()
     screenshot(page, "console-publish-progress.png")
+    # The progress page reloads itself every 3 s until the result is there.
     result = page.locator("#job-result")
-    deadline = time.monotonic() + PUBLISH_TIMEOUT_S
-    while time.monotonic() < deadline and result.count() == 0:
-        time.sleep(5)
-        page.reload()
-    expect(result).to_contain_text("published as version 2", timeout=1000)
+    expect(result).to_contain_text("published as version 2", timeout=PUBLISH_TIMEOUT_S * 1000)
     screenshot(page, "console-published.png")
 
     phone = "(212) 555-0100"
@@ -276,13 +273,7 @@ def test_rollback_restores_the_previous_answer_and_model(console, page):
     log_in(page, console, "ada")
     page.goto(f"{console.url}/history")
     page.get_by_role("button", name="Roll back to version 1").click()
-    result = page.locator("#job-result")
-    for _ in range(60):
-        if result.count():
-            break
-        time.sleep(3)
-        page.reload()
-    expect(result).to_contain_text("rolled back as version 3")
+    expect(page.locator("#job-result")).to_contain_text("rolled back as version 3", timeout=300_000)
     assert "Staff watch you throughout" not in console.say("what are the side effects of ketamine")
     assert not (console.settings.project_dir / "data" / "faq" / "parking.yml").exists()
 
