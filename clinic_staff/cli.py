@@ -132,7 +132,11 @@ def faq_new(args: argparse.Namespace) -> int:
     ]
     for problem in problems:
         print(problem)
-    print("Then run ./staff faq check, and ./staff publish to put it live.")
+    print(
+        "Then run ./staff faq check. This command writes the live file itself, which the next "
+        "`make run` trains on without the publish gate; the staff console adds FAQs as drafts "
+        "and publishes them through the gate."
+    )
     return 0
 
 
