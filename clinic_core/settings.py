@@ -63,6 +63,15 @@ class Settings:
     max_session_turns: int = 10
     # One-message conversations are deleted after this many days (`./staff purge`).
     anonymous_retention_days: int = 7
+    console_port: int = 8081  # the staff console (clinic_staff/console)
+    # Where the published FAQ files (data/faq) and the training config live; the console and
+    # `./staff publish` write published content here, drafts stay in the clinic database.
+    project_dir: Path = PROJECT_ROOT
+    # Held-out questions (in percentage points) that may go from right to wrong for reasons the
+    # change cannot explain (retraining noise) before a publish is refused: docs/guides/staff-guide.md.
+    publish_noise_margin: float = 3.0
+    # A secure-only session cookie: set when the console is served behind HTTPS.
+    console_secure_cookie: bool = False
 
     @property
     def is_production(self) -> bool:
@@ -141,6 +150,10 @@ def load_settings(env: Optional[Mapping[str, str]] = None) -> Settings:
         max_connections_per_ip=int(env.get("MAX_CONNECTIONS_PER_IP", "20")),
         max_session_turns=int(env.get("MAX_SESSION_TURNS", "10")),
         anonymous_retention_days=int(env.get("ANONYMOUS_RETENTION_DAYS", "7")),
+        console_port=int(env.get("CONSOLE_PORT", "8081")),
+        project_dir=Path(env.get("CLINIC_PROJECT_DIR", PROJECT_ROOT)),
+        publish_noise_margin=float(env.get("PUBLISH_NOISE_MARGIN", "3")),
+        console_secure_cookie=env.get("CONSOLE_SECURE_COOKIE", "").lower() in ("1", "true", "yes"),
     )
 
 
@@ -203,6 +216,28 @@ REQUIRED_CLINIC_FIELDS = (
     "time_zone",
     "address",
 )
+
+
+def clinic_info_from(raw: Mapping[str, Any]) -> "ClinicInfo":
+    """ClinicInfo from clinic.yml's values without checking them (previews and checks use it)."""
+    def text(name: str) -> str:
+        return str(raw.get(name) or "").strip()
+
+    return ClinicInfo(
+        clinic_name=text("clinic_name"),
+        doctor_name=text("doctor_name"),
+        phone=text("phone"),
+        email=text("email"),
+        booking_url=text("booking_url"),
+        hours=text("hours"),
+        time_zone=text("time_zone"),
+        address=text("address"),
+        policies={
+            str(name): " ".join(str(value).split())
+            for name, value in raw.items()
+            if name not in REQUIRED_CLINIC_FIELDS and isinstance(value, (str, int, float))
+        },
+    )
 
 
 class ClinicSettingsError(ValueError):

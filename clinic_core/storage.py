@@ -227,6 +227,14 @@ class Storage:
                     connection.execute(table.delete().where(old))
         return counts
 
+    def mark_flag_reviewed(self, flag_id: int) -> bool:
+        """A staff member has read the flagged conversation and acted on it."""
+        with self._connect(write=True) as connection:
+            result = connection.execute(
+                safety_flags.update().where(safety_flags.c.id == flag_id).values(status="reviewed")
+            )
+        return result.rowcount == 1
+
     def list_flags(self, status: Optional[str] = None) -> List[Dict]:
         query = sa.select(safety_flags).order_by(safety_flags.c.created_at)
         if status:

@@ -13,8 +13,14 @@ FAQ workflow (docs/guides/staff-guide.md explains each step in plain words):
     ./staff faq new --topic parking --question "Where can I park?" --answer "..." [--phrasing "..."]
     ./staff faq check                      find problems in data/faq, with file and line
     ./staff unanswered --days 30           questions the assistant could not answer
-    ./staff deploy                         retrain, test, and switch the running assistant over
-    ./staff rollback                       go back to the previously deployed model
+    ./staff publish                        publish the drafts through the gate (as the console)
+    ./staff versions                       every published version: who, when, what
+    ./staff rollback [--to N]              put an earlier version's texts and model back
+
+Accounts for the staff console (http://localhost:8081/):
+
+    ./staff user add --username anna --name "Anna Smith" --role admin   (password asked)
+    ./staff user password anna             set a new password (asked, never on the command line)
 """
 
 from __future__ import annotations
@@ -152,7 +158,11 @@ def faq_new(args: argparse.Namespace) -> int:
     ]
     for problem in problems:
         print(problem)
-    print("Then run ./staff faq check, and ./staff deploy to put it live.")
+    print(
+        "Then run ./staff faq check. This command writes the live file itself, which the next "
+        "`make run` trains on without the publish gate; the staff console adds FAQs as drafts "
+        "and publishes them through the gate."
+    )
     return 0
 
 
@@ -211,16 +221,92 @@ def unanswered(args: argparse.Namespace) -> int:
     return 0
 
 
-def deploy(args: argparse.Namespace) -> int:
-    from clinic_staff.faq.deploy import deploy_command
+def _print_progress(step: str, done: int, total: int) -> None:
+    print(f"Step {min(done + 1, total)}/{total}: {step}...", flush=True)
 
-    return deploy_command(load_settings())
+
+def publish(args: argparse.Namespace) -> int:
+    """The console's publish: drafts through the gate onto every Rasa server, as `args.user`."""
+    from clinic_staff.faq.publish import PublishError
+    from clinic_staff.faq.publish import publish as run_publish
+
+    try:
+        version = run_publish(load_settings(), args.user, progress=_print_progress)
+    except PublishError as error:
+        print(f"NOT published. Nothing changed for visitors.\n{error}", file=sys.stderr)
+        return 1
+    print(f"Published as version {version}. ./staff rollback puts the previous one back.")
+    return 0
+
+
+def versions(args: argparse.Namespace) -> int:
+    from clinic_staff.faq.publish import list_versions
+
+    rows = list_versions(load_settings())
+    _print_table(rows, ("id", "created_at", "author", "model_name", "summary"))
+    return 0
 
 
 def rollback(args: argparse.Namespace) -> int:
-    from clinic_staff.faq.deploy import rollback_command
+    from clinic_staff.faq.publish import PublishError, list_versions
+    from clinic_staff.faq.publish import rollback as run_rollback
 
-    return rollback_command(load_settings())
+    settings = load_settings()
+    target = args.to
+    if target is None:
+        rows = list_versions(settings)
+        if len(rows) < 2:
+            print("There is no earlier published version to go back to.", file=sys.stderr)
+            return 1
+        target = rows[1]["id"]
+    try:
+        version = run_rollback(settings, args.user, target, progress=_print_progress)
+    except PublishError as error:
+        print(f"Rollback not done. {error}", file=sys.stderr)
+        return 1
+    print(f"Rolled back to version {target} (recorded as version {version}).")
+    return 0
+
+
+def user_add(args: argparse.Namespace) -> int:
+    import getpass
+
+    from clinic_staff import accounts
+
+    password = getpass.getpass(f"Password for {args.username} (at least 10 characters): ")
+    if getpass.getpass("The same password again: ") != password:
+        print("The two passwords are not the same; nothing was created.", file=sys.stderr)
+        return 1
+    try:
+        user = accounts.create_user(
+            load_settings(), args.username, args.name or args.username, args.role, password,
+            by=f"{getpass.getuser()} (./staff user add)",
+        )  # fmt: skip
+    except accounts.AccountError as error:
+        print(f"Not created: {error}", file=sys.stderr)
+        return 1
+    print(f"Created {user.username} ({user.role}). Log in at the staff console.")
+    return 0
+
+
+def user_password(args: argparse.Namespace) -> int:
+    import getpass
+
+    from clinic_staff import accounts
+
+    password = getpass.getpass(f"New password for {args.username}: ")
+    if getpass.getpass("The same password again: ") != password:
+        print("The two passwords are not the same; nothing was changed.", file=sys.stderr)
+        return 1
+    try:
+        accounts.set_password(
+            load_settings(), args.username, password, f"{getpass.getuser()} (./staff)"
+        )
+    except accounts.AccountError as error:
+        print(f"Not changed: {error}", file=sys.stderr)
+        return 1
+    print(f"New password set for {args.username}; the account is unlocked.")
+    return 0
 
 
 UNANSWERED_COLUMNS = ("count", "first", "last", "reason", "message")
@@ -277,10 +363,30 @@ def build_parser() -> argparse.ArgumentParser:
     missed.add_argument("--limit", type=int, default=50, help="show at most this many (50)")
     missed.add_argument("--csv", metavar="FILE", help="write a CSV file instead of a table")
     missed.set_defaults(run=unanswered)
-    shipping = commands.add_parser("deploy", help="retrain, test and load the new model")
-    shipping.set_defaults(run=deploy)
-    back = commands.add_parser("rollback", help="load the previously deployed model again")
+    import getpass
+
+    for name in ("publish", "deploy"):
+        shipping = commands.add_parser(
+            name, help="publish the drafts: check, train, test, judge, load on every server"
+        )
+        shipping.add_argument("--user", default=getpass.getuser(), help="recorded as the author")
+        shipping.set_defaults(run=publish)
+    listed = commands.add_parser("versions", help="every published version")
+    listed.set_defaults(run=versions)
+    back = commands.add_parser("rollback", help="put an earlier version back (texts and model)")
+    back.add_argument("--to", type=int, help="version number (default: the one before the live)")
+    back.add_argument("--user", default=getpass.getuser(), help="recorded as the author")
     back.set_defaults(run=rollback)
+    user = commands.add_parser("user", help="staff console accounts")
+    user_commands = user.add_subparsers(dest="user_command", required=True)
+    adding = user_commands.add_parser("add", help="create an account (the password is asked)")
+    adding.add_argument("--username", required=True)
+    adding.add_argument("--name", default="", help="full name, shown on approvals")
+    adding.add_argument("--role", choices=("editor", "clinician", "admin"), default="admin")
+    adding.set_defaults(run=user_add)
+    resetting = user_commands.add_parser("password", help="set a new password (asked)")
+    resetting.add_argument("username")
+    resetting.set_defaults(run=user_password)
     return parser
 
 

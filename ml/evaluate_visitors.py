@@ -30,6 +30,7 @@ from typing import Dict, List, Sequence
 
 from clinic_core.contract import FAQ_CLARIFY_INTENT, FAQ_INTENT
 from clinic_core.settings import PROJECT_ROOT
+from clinic_rasa.nlu.faq_gate import topic_confidences
 
 DEV_SET = PROJECT_ROOT / "tests" / "nlu" / "visitors_dev.jsonl"
 DECLINED = {"out_of_scope", "nlu_fallback"}

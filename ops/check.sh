@@ -7,7 +7,7 @@ export TF_CPP_MIN_LOG_LEVEL=2 PYTHONPATH="$PWD"
 echo "==> ruff (lint and format check)"
 .venv/bin/ruff check .
 .venv/bin/ruff format --check .
-echo "==> mypy (clinic_core, actions, clinic_rasa, rasa_sdk_plugins)"
+echo "==> mypy (clinic_core, actions, clinic_rasa, rasa_sdk_plugins, clinic_staff)"
 .venv/bin/mypy
 echo "==> unit tests"
 .venv/bin/python -m pytest -m unit -q -p no:cacheprovider

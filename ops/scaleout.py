@@ -406,6 +406,7 @@ class ScaleOut:
     action_servers: List[stack.Service] = field(default_factory=list)
     rasa_servers: List[stack.Service] = field(default_factory=list)
     proxy: Optional[stack.Service] = None
+    console: Optional[stack.Service] = None  # the staff console, publishing to every Rasa server
     environment: Dict[str, str] = field(default_factory=dict)
     supervisor: Optional[Supervisor] = None
 
@@ -423,7 +424,8 @@ class ScaleOut:
     def services(self) -> List[stack.Service]:
         """In start order; stopped in reverse."""
         proxy = [self.proxy] if self.proxy else []
-        return [*self.infrastructure, *self.action_servers, *self.rasa_servers, *proxy]
+        console = [self.console] if self.console else []
+        return [*self.infrastructure, *self.action_servers, *self.rasa_servers, *proxy, *console]
 
     def start(self, stopping: Callable[[], bool] = lambda: False) -> None:
         layout = self.layout
@@ -470,6 +472,10 @@ class ScaleOut:
         stack.record_rasa_servers(
             settings, [layout.rasa_url(i) for i in range(len(layout.rasa_ports))]
         )
+        self.console = stack.console_service(
+            self.settings_for(layout.rasa_ports[0], layout.action_ports[0]), self.token
+        )
+        self._start([self.console])
 
     def pid(self, service: stack.Service) -> int:
         """The process id supervisord runs `service` as now (0 while it is down)."""

@@ -276,12 +276,40 @@ def web_service(settings: Settings, token: str) -> Service:
     )
 
 
+def console_service(settings: Settings, token: str) -> Service:
+    """The staff console (clinic_staff/console) on BIND_HOST:CONSOLE_PORT; it publishes models to
+    the Rasa servers with the API token, which reaches it in its environment only."""
+    return Service(
+        name="staff console",
+        command=[
+            sys.executable,
+            "-m",
+            "clinic_staff.console",
+            "--port",
+            str(settings.console_port),
+        ],
+        health_url=f"http://127.0.0.1:{settings.console_port}/healthz",
+        log_file=settings.run_dir / "logs" / "console.log",
+        extra_env={
+            "RASA_AUTH_TOKEN": token,
+            "CLINIC_DATA_DIR": str(settings.run_dir),
+            "MODEL_DIR": str(settings.model_dir),
+            "CLINIC_PROJECT_DIR": str(settings.project_dir),
+            "CONSOLE_PORT": str(settings.console_port),
+            "BIND_HOST": settings.bind_host,
+            "PUBLISH_NOISE_MARGIN": str(settings.publish_noise_margin),
+            "CONSOLE_SECURE_COOKIE": "1" if settings.console_secure_cookie else "",
+        },
+    )
+
+
 def build_services(settings: Settings, model: Path, token: str) -> List[Service]:
     """Every service of `make run`, in start order. Adding one is one more entry here."""
     return [
         action_service(settings),
         rasa_service(settings, model, token),
         web_service(settings, token),
+        console_service(settings, token),
     ]
 
 
@@ -343,6 +371,7 @@ def print_ready(settings: Settings, supervisor: Supervisor) -> None:
         f"""
 The assistant is running.
   Web chat     : http://localhost:{settings.web_port}/   (demo clinic page with the chat widget)
+  Staff console: http://localhost:{settings.console_port}/   (first account: ./staff user add)
   REST webhook : curl -s -XPOST {rasa}/webhooks/rest/webhook -H 'Content-Type: application/json' \\
                    -d '{{"sender": "visitor-1", "message": "how quickly does ketamine work?"}}'
   HTTP API     : {rasa}/status?token=<token in {settings.run_dir / "auth_token"} or RASA_AUTH_TOKEN>

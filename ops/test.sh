@@ -31,6 +31,11 @@ if [ ! -x /usr/bin/chromium ]; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium >/dev/null
 fi
 
+if [ ! -f tests/e2e/axe/node_modules/axe-core/axe.min.js ]; then
+  echo "==> axe-core for the staff console's accessibility checks (pinned in tests/e2e/axe)"
+  (cd tests/e2e/axe && npm ci --ignore-scripts --no-audit --no-fund --silent)
+fi
+
 echo "==> PostgreSQL, Redis and nginx from Debian for the scale-out tests (installed if missing)"
 "$PY" -m ops.scaleout --install-only
 

@@ -26,12 +26,7 @@ from typing import Dict, Iterable, List, Optional, Tuple
 import yaml
 
 from clinic_core.phrases import PhraseMatcher, load_phrase_file, normalize
-from clinic_core.settings import (
-    REQUIRED_CLINIC_FIELDS,
-    ClinicInfo,
-    ClinicSettingsError,
-    load_clinic,
-)
+from clinic_core.settings import ClinicSettingsError, clinic_info_from, load_clinic
 from clinic_staff.faq.files import FAQ_DIR, MIN_PHRASINGS, topic_problem
 
 MAX_TITLE_CHARS = 40  # a "Did you mean" button on a phone
@@ -252,8 +247,7 @@ def placeholders() -> List[str]:
     try:
         return sorted(load_clinic().as_slots())
     except ClinicSettingsError:
-        blank = ClinicInfo(**{name: "" for name in REQUIRED_CLINIC_FIELDS})
-        return sorted(blank.as_slots())
+        return sorted(clinic_info_from({}).as_slots())
 
 
 def check_answer(path: str, line: int, text: str) -> List[Problem]:
@@ -381,9 +375,11 @@ def check_near_duplicates(
     examples: List[Example], threshold: float = NEAR_DUPLICATE_SIMILARITY
 ) -> List[Problem]:
     """Phrasings of two different FAQs that use (almost) the same words."""
-    words = [(e, normalize(e.text)) for e in examples if e.label.startswith("faq/")]
+    normalized = [(e, normalize(e.text)) for e in examples if e.label.startswith("faq/")]
     words = [
-        (e, " ".join(w), frozenset(w)) for e, w in words if len(set(w)) >= NEAR_DUPLICATE_MIN_WORDS
+        (e, " ".join(w), frozenset(w))
+        for e, w in normalized
+        if len(set(w)) >= NEAR_DUPLICATE_MIN_WORDS
     ]
     problems = []
     for (a, key_a, wa), (b, key_b, wb) in combinations(words, 2):

@@ -1,4 +1,8 @@
-"""`./staff deploy` and `./staff rollback`: retrain, test, and swap the model without downtime.
+"""The Rasa servers' model API (RasaServer, RasaFleet, server_for) and the first deployment gate.
+
+`./staff deploy` and `./staff rollback` now run clinic_staff/faq/publish.py (the console's publish:
+drafts, the change-judging gate, versions of texts and model); that module uses RasaFleet and
+keep_copy from here. The functions below are the earlier model-only gate, kept for its tests:
 
 The gate: train (ml/train.py), run the quick tests (data validation, test conversations,
 held-out NLU accuracy via ml/evaluate.py), compare the accuracy with the deployed model's,

@@ -64,6 +64,7 @@ def web_stack(tmp_path_factory, model_path) -> Iterator[WebStack]:
             "RASA_PORT": str(free_port()),
             "ACTION_PORT": str(free_port()),
             "WEB_PORT": str(web_port),
+            "CONSOLE_PORT": str(free_port()),
             "CORS_ORIGINS": f"http://localhost:{web_port}",
             "RASA_AUTH_TOKEN": TOKEN,
             **ABUSE_LIMITS_OFF,  # the browser tests reconnect and resend from one address

@@ -60,6 +60,7 @@ def deployment(model_path) -> Iterator[scaleout.ScaleOut]:
         # (tests/integration/hardening/test_supervised.py tests the limits).
         "RATE_LIMIT_IP_PER_MINUTE": "100000",
         "MAX_CONNECTIONS_PER_IP": "1000",
+        "CONSOLE_PORT": str(free_port()),
     }
     setup = scaleout.ScaleOut(layout=layout, token=TOKEN, model=model_path, base_env=base_env)
     try:

@@ -1,0 +1,5 @@
+import sys
+
+from clinic_staff.console.app import main
+
+sys.exit(main())
