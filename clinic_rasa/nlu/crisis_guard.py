@@ -113,7 +113,21 @@ class CrisisGuard(GraphComponent, IntentClassifier):
             detection = self.detect(message)
             if detection:
                 self._mark(message, detection)
+            elif self.risk_model is not None:
+                self._demote_model_crisis(message)
         return messages
+
+    @staticmethod
+    def _demote_model_crisis(message: Message) -> None:
+        """The FAQ model said `crisis` but the guard decided otherwise: its next-best intent."""
+        if (message.get(INTENT) or {}).get("name") not in CRISIS_INTENTS:
+            return
+        ranking = [
+            r for r in message.get(INTENT_RANKING_KEY) or [] if r.get("name") not in CRISIS_INTENTS
+        ]
+        fallback = {"name": DEFAULT_NLU_FALLBACK_INTENT_NAME, "confidence": 1.0}
+        message.set(INTENT, ranking[0] if ranking else fallback, add_to_output=True)
+        message.set(INTENT_RANKING_KEY, ranking or [fallback], add_to_output=True)
 
     def detect(self, message: Message) -> Optional[Dict[Text, Any]]:
         """The grade (imminent, risk, check_in) and the layer that gave it, or None.

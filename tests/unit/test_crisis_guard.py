@@ -100,3 +100,12 @@ def test_a_phrase_the_risk_model_is_unsure_about_gets_the_check_in():
 def test_without_a_risk_model_a_phrase_gives_the_full_crisis_response():
     message = guarded(None, "i want to die")
     assert message.get("intent")["name"] == "crisis"
+
+
+def test_a_faq_model_crisis_the_guard_overrules_falls_back_to_the_next_intent():
+    message = guarded(
+        FixedRisk("none", 0.0, 0.01),
+        "my boss will kill me if im late",
+        ranking=(("crisis", 0.6), ("faq", 0.3)),
+    )
+    assert message.get("intent")["name"] == "faq"
