@@ -220,6 +220,7 @@ REQUIRED_CLINIC_FIELDS = (
 
 def clinic_info_from(raw: Mapping[str, Any]) -> "ClinicInfo":
     """ClinicInfo from clinic.yml's values without checking them (previews and checks use it)."""
+
     def text(name: str) -> str:
         return str(raw.get(name) or "").strip()
 

@@ -132,12 +132,12 @@ class CrisisGuard(GraphComponent, IntentClassifier):
     def detect(self, message: Message) -> Optional[Dict[Text, Any]]:
         """The grade (imminent, risk, check_in) and the layer that gave it, or None.
 
-        The risk model decides. The phrase list and the FAQ model's crisis intent are
+        The risk model decides first. The phrase list and the FAQ model's crisis intent are
         keyword-like: on the blind development set they fired on 32 of 182 harmless look-alikes
         (professional questions, idioms, past history) where the risk model saw no risk. So when
-        the risk model is loaded they can raise a message only to a check-in (a direct question
-        that names 988 and 911), and only when the risk model is not confident it is harmless;
-        without the risk model they give the full crisis response, as before.
+        the risk model is loaded they count only where it is not confident the message is
+        harmless: a staff phrase then gives the crisis response, the FAQ model's intent a
+        check-in. Without the risk model both give the full crisis response, as before.
         """
         text = message.get(TEXT) or ""
         if not text.strip() or text.startswith("/"):  # buttons carry their own intent
@@ -153,11 +153,15 @@ class CrisisGuard(GraphComponent, IntentClassifier):
         if assessment is None:
             return {"grade": "risk", **keyword_layers[0]} if keyword_layers else None
         risk = assessment.as_dict()
-        if assessment.grade != "none":
+        if assessment.grade in ("risk", "imminent"):
             return {"grade": assessment.grade, "layer": "risk_model", "risk": risk}
         not_surely_harmless = (
             assessment.at_risk + assessment.uncertain >= self.config["keyword_min_risk"]
         )
+        if match and not_surely_harmless:  # a staff phrase the model does not rule out
+            return {"grade": "risk", "layer": "phrase_list", "phrase": match.phrase, "risk": risk}
+        if assessment.grade == "check_in":
+            return {"grade": "check_in", "layer": "risk_model", "risk": risk}
         if keyword_layers and not_surely_harmless:
             return {"grade": "check_in", **keyword_layers[0], "risk": risk}
         return None

@@ -91,10 +91,18 @@ def test_a_phrase_the_risk_model_is_sure_is_harmless_is_ignored():
     assert message.get("intent")["name"] == "faq"
 
 
-def test_a_phrase_the_risk_model_is_unsure_about_gets_the_check_in():
+def test_a_phrase_the_risk_model_does_not_rule_out_gets_the_crisis_response():
     message = guarded(FixedRisk("none", 0.05, 0.2), "i want to die of boredom")
-    assert message.get("intent")["name"] == "crisis_check"
+    assert message.get("intent")["name"] == "crisis"
     assert message.get("crisis_detection")["layer"] == "phrase_list"
+
+
+def test_a_faq_model_crisis_the_risk_model_does_not_rule_out_gets_the_check_in():
+    message = guarded(
+        FixedRisk("none", 0.05, 0.2), "everything is grey", ranking=(("crisis", 0.6), ("faq", 0.3))
+    )
+    assert message.get("intent")["name"] == "crisis_check"
+    assert message.get("crisis_detection")["layer"] == "model"
 
 
 def test_without_a_risk_model_a_phrase_gives_the_full_crisis_response():
