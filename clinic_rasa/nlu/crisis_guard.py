@@ -72,6 +72,10 @@ class CrisisGuard(GraphComponent, IntentClassifier):
             # question only when P(at risk) + P(uncertain) reaches this (chosen on the
             # development set: 0.1 kept every crisis catch and halved these false check-ins).
             "keyword_min_risk": 0.1,
+            # The risk model reads messages of at least this many words, and not those the FAQ
+            # model confidently takes for a conversational intent (a greeting, a form answer).
+            "risk_min_words": 4,
+            "conversational_confidence": 0.8,
         }
 
     def __init__(
@@ -142,7 +146,7 @@ class CrisisGuard(GraphComponent, IntentClassifier):
         text = message.get(TEXT) or ""
         if not text.strip() or text.startswith("/"):  # buttons carry their own intent
             return None
-        assessment = self._assess(text)
+        assessment = self._assess(text, message)
         keyword_layers: List[Dict[Text, Any]] = []
         match = self.matcher.find(text, _lemmatizer(message))
         if match:
@@ -166,9 +170,16 @@ class CrisisGuard(GraphComponent, IntentClassifier):
             return {"grade": "check_in", **keyword_layers[0], "risk": risk}
         return None
 
-    def _assess(self, text: str) -> Optional[RiskAssessment]:
+    def _assess(self, text: str, message: Optional[Message] = None) -> Optional[RiskAssessment]:
         if self.risk_model is None:
             return None
+        if len(text.split()) < self.config["risk_min_words"] or _conversational(
+            message, self.config["conversational_confidence"]
+        ):
+            # A name, "no", "hello there", "please call me": the risk model has too little to
+            # read and its "uncertain" class fired on such answers in the call-back form; the
+            # phrase list still checks them.
+            return _NOT_READ
         try:
             return self.risk_model.assess(text)
         except Exception as error:  # noqa: BLE001 - the other layers must still run
@@ -185,6 +196,35 @@ class CrisisGuard(GraphComponent, IntentClassifier):
         message.set(INTENT, intent, add_to_output=True)
         message.set(INTENT_RANKING_KEY, [intent, *ranking], add_to_output=True)
         message.set(DETECTION_KEY, detection, add_to_output=True)
+
+
+# Intents of the conversation itself, not questions: greetings, form answers, booking requests.
+CONVERSATIONAL_INTENTS = frozenset(
+    {
+        "greet",
+        "goodbye",
+        "thank",
+        "affirm",
+        "deny",
+        "stop",
+        "inform",
+        "request_callback",
+        "book_consultation",
+        "bot_challenge",
+        "human_handoff",
+    }
+)
+# What the guard uses when the risk model does not read a message: "not at risk", and not
+# sure enough that it is harmless to silence a staff phrase.
+_NOT_READ = RiskAssessment("none", 0.0, 1.0, 0.0)
+
+
+def _conversational(message: Optional[Message], confidence: float) -> bool:
+    intent = (message.get(INTENT) or {}) if message is not None else {}
+    return (
+        intent.get("name") in CONVERSATIONAL_INTENTS
+        and float(intent.get("confidence") or 0.0) >= confidence
+    )
 
 
 def _model_crisis_confidence(message: Message) -> float:

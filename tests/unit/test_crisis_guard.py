@@ -81,25 +81,29 @@ def guarded(risk, text, ranking=(("faq", 0.9),)):
     ],
 )
 def test_the_risk_model_grades_the_message(grade, intent):
-    message = guarded(FixedRisk(grade, at_risk=0.9), "anything at all")
+    message = guarded(FixedRisk(grade, at_risk=0.9), "anything at all, in many words")
     assert message.get("intent")["name"] == intent
     assert message.get("crisis_detection")["layer"] == "risk_model"
 
 
 def test_a_phrase_the_risk_model_is_sure_is_harmless_is_ignored():
-    message = guarded(FixedRisk("none", 0.01, 0.02), "which screening tool for suicide risk")
+    message = guarded(
+        FixedRisk("none", 0.01, 0.02), "which screening tool do you use for suicide risk"
+    )
     assert message.get("intent")["name"] == "faq"
 
 
 def test_a_phrase_the_risk_model_does_not_rule_out_gets_the_crisis_response():
-    message = guarded(FixedRisk("none", 0.05, 0.2), "i want to die of boredom")
+    message = guarded(FixedRisk("none", 0.05, 0.2), "i want to die of boredom in this waiting room")
     assert message.get("intent")["name"] == "crisis"
     assert message.get("crisis_detection")["layer"] == "phrase_list"
 
 
 def test_a_faq_model_crisis_the_risk_model_does_not_rule_out_gets_the_check_in():
     message = guarded(
-        FixedRisk("none", 0.05, 0.2), "everything is grey", ranking=(("crisis", 0.6), ("faq", 0.3))
+        FixedRisk("none", 0.05, 0.2),
+        "everything is grey these days really",
+        ranking=(("crisis", 0.6), ("faq", 0.3)),
     )
     assert message.get("intent")["name"] == "crisis_check"
     assert message.get("crisis_detection")["layer"] == "model"
@@ -117,3 +121,14 @@ def test_a_faq_model_crisis_the_guard_overrules_falls_back_to_the_next_intent():
         ranking=(("crisis", 0.6), ("faq", 0.3)),
     )
     assert message.get("intent")["name"] == "faq"
+
+
+def test_the_risk_model_does_not_read_form_answers_and_greetings():
+    message = guarded(
+        FixedRisk("imminent", 1.0, 0.0, 1.0),
+        "please call me back",
+        ranking=(("request_callback", 0.95), ("faq", 0.02)),
+    )
+    assert message.get("intent")["name"] == "request_callback"
+    short = guarded(FixedRisk("check_in", 0.0, 1.0), "Priya", ranking=(("inform", 0.6),))
+    assert short.get("intent")["name"] == "inform"

@@ -41,14 +41,14 @@ def test_risk_gets_988_the_text_line_and_911_with_tappable_links(chat):
 
 
 def test_check_in_yes_leads_to_the_crisis_response(chat):
-    asked = text_of(chat.say("im so tired of everything lately"))
+    asked = text_of(chat.say("i feel so empty and numb these days"))
     assert "Are you thinking about suicide" in asked and "988" in asked and "911" in asked
     answer = text_of(chat.say("yes"))
     assert "741741" in answer and "988" in answer
 
 
 def test_check_in_unclear_answer_leads_to_the_crisis_response(chat):
-    chat.say("nothing matters anymore honestly")
+    chat.say("i just feel like giving up on everything")
     answer = text_of(chat.say("i don't know what you mean"))
     assert "741741" in answer
 
