@@ -104,7 +104,12 @@ def test_each_service_is_one_supervised_program_restarted_with_back_off(tmp_path
     config = configparser.RawConfigParser()
     config.read_string(render_config(tmp_path / "run", services))
     programs = [s for s in config.sections() if s.startswith("program:")]
-    assert programs == ["program:action-server", "program:rasa-server", "program:web-chat"]
+    assert programs == [
+        "program:action-server",
+        "program:rasa-server",
+        "program:web-chat",
+        "program:staff-console",
+    ]
     for section in programs:
         assert config[section]["autorestart"] == "true"
         assert int(config[section]["startretries"]) >= 3
