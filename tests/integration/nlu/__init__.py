@@ -1,0 +1,1 @@
+"""Custom NLU components trained and run for real (tiny models)."""
