@@ -202,7 +202,7 @@ def check_faq_metadata(faq: NluFile, line: int) -> List[Problem]:
             Problem(
                 faq.path,
                 line,
-                "error",
+                "warning",
                 "the FAQ has no 'title:' under "
                 "'metadata:' (the short label of its button, e.g. \"Cost\")",
             )
@@ -222,7 +222,7 @@ def check_faq_metadata(faq: NluFile, line: int) -> List[Problem]:
             Problem(
                 faq.path,
                 line,
-                "error",
+                "warning",
                 "the FAQ has no 'source:' under "
                 "'metadata:': quote the article passage or name the clinic.yml "
                 "setting the answer comes from",
