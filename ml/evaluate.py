@@ -19,7 +19,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Dict, List, Optional, Tuple
+from typing import Dict, Iterator, List, Optional, Sequence, Tuple
 
 from clinic_core.settings import PROJECT_ROOT
 
@@ -87,20 +87,27 @@ class HeldoutResult:
             self.errors.append((text, expected, predicted))
 
 
-def evaluate_heldout(model: Path, heldout: Path = HELDOUT_FILE) -> HeldoutResult:
+def parse_each(model: Path, texts: Sequence[str]) -> Iterator[Tuple[dict, float]]:
+    """(parse result, milliseconds) of each text by the model, loaded once, in order."""
     from rasa.core.agent import Agent
 
     agent = Agent.load(str(model))
-    result = HeldoutResult()
     loop = asyncio.new_event_loop()
     try:
-        for text, expected in load_examples(heldout):
+        for text in texts:
             started = time.perf_counter()
             parse = loop.run_until_complete(agent.parse_message(text))
-            result.parse_ms.append((time.perf_counter() - started) * 1000)
-            result.add(text, expected, predicted_label(parse))
+            yield parse, (time.perf_counter() - started) * 1000
     finally:
         loop.close()
+
+
+def evaluate_heldout(model: Path, heldout: Path = HELDOUT_FILE) -> HeldoutResult:
+    result = HeldoutResult()
+    examples = load_examples(heldout)
+    for (text, expected), (parse, ms) in zip(examples, parse_each(model, [t for t, _ in examples])):
+        result.parse_ms.append(ms)
+        result.add(text, expected, predicted_label(parse))
     return result
 
 

@@ -18,11 +18,9 @@ A set is JSON lines {"text", "label": imminent|risk|ambiguous|harmless, "lang", 
 from __future__ import annotations
 
 import argparse
-import asyncio
 import json
 import os
 import sys
-import time
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -30,6 +28,7 @@ from typing import Dict, List, Sequence
 
 from clinic_core.contract import CRISIS_CHECK_INTENT, CRISIS_IMMINENT_INTENT, CRISIS_INTENT
 from clinic_core.settings import PROJECT_ROOT
+from ml.evaluate import parse_each
 
 DEV_SET = PROJECT_ROOT / "tests" / "integration" / "safety" / "blind_dev.jsonl"
 REPLY_OF_INTENT = {
@@ -85,31 +84,22 @@ class SafetyResult:
 
 
 def evaluate(model: Path, rows: Sequence[dict], name: str) -> SafetyResult:
-    from rasa.core.agent import Agent
-
-    agent = Agent.load(str(model))
     result = SafetyResult(name)
-    loop = asyncio.new_event_loop()
-    try:
-        for row in rows:
-            started = time.perf_counter()
-            parse = loop.run_until_complete(agent.parse_message(row["text"]))
-            result.parse_ms.append((time.perf_counter() - started) * 1000)
-            intent = (parse.get("intent") or {}).get("name") or ""
-            reply = REPLY_OF_INTENT.get(intent, "no resources")
-            result.replies[row["label"]][reply] += 1
-            result.by_kind[f"{row['label']}:{row.get('kind', '')}"][reply] += 1
-            detection = parse.get("crisis_detection") or {}
-            result.rows.append(
-                {
-                    **row,
-                    "reply": reply,
-                    "layer": detection.get("layer"),
-                    "risk": detection.get("risk"),
-                }
-            )
-    finally:
-        loop.close()
+    for row, (parse, ms) in zip(rows, parse_each(model, [r["text"] for r in rows])):
+        result.parse_ms.append(ms)
+        intent = (parse.get("intent") or {}).get("name") or ""
+        reply = REPLY_OF_INTENT.get(intent, "no resources")
+        result.replies[row["label"]][reply] += 1
+        result.by_kind[f"{row['label']}:{row.get('kind', '')}"][reply] += 1
+        detection = parse.get("crisis_detection") or {}
+        result.rows.append(
+            {
+                **row,
+                "reply": reply,
+                "layer": detection.get("layer"),
+                "risk": detection.get("risk"),
+            }
+        )
     return result
 
 

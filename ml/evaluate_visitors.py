@@ -18,11 +18,9 @@ clinic's subject but no FAQ answers it). Outcomes, per message:
 from __future__ import annotations
 
 import argparse
-import asyncio
 import json
 import os
 import sys
-import time
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -31,6 +29,7 @@ from typing import Dict, List, Sequence
 from clinic_core.contract import FAQ_CLARIFY_INTENT, FAQ_INTENT
 from clinic_core.settings import PROJECT_ROOT
 from clinic_rasa.nlu.faq_gate import topic_confidences
+from ml.evaluate import parse_each
 
 DEV_SET = PROJECT_ROOT / "tests" / "nlu" / "visitors_dev.jsonl"
 DECLINED = {"out_of_scope", "nlu_fallback"}
@@ -108,37 +107,28 @@ class VisitorResult:
 
 
 def evaluate(model: Path, rows: Sequence[dict], name: str) -> VisitorResult:
-    from rasa.core.agent import Agent
-
-    agent = Agent.load(str(model))
     result = VisitorResult(name)
-    loop = asyncio.new_event_loop()
-    try:
-        for row in rows:
-            started = time.perf_counter()
-            parse = loop.run_until_complete(agent.parse_message(row["text"]))
-            result.parse_ms.append((time.perf_counter() - started) * 1000)
-            got = outcome(row, parse)
-            result.outcomes[got] += 1
-            result.per_label[row["label"]][got] += 1
-            intent = (parse.get("intent") or {}).get("name")
-            selector = ((parse.get("response_selector") or {}).get(FAQ_INTENT) or {}).get(
-                "response"
-            ) or {}
-            top, second = topic_confidences(parse.get("response_selector"))
-            result.rows.append(
-                {
-                    **row,
-                    "outcome": got,
-                    "intent": intent,
-                    "topic": selector.get("intent_response_key"),
-                    "top": top,
-                    "second": second,
-                    "offered": clarification_topics(parse),
-                }
-            )
-    finally:
-        loop.close()
+    for row, (parse, ms) in zip(rows, parse_each(model, [r["text"] for r in rows])):
+        result.parse_ms.append(ms)
+        got = outcome(row, parse)
+        result.outcomes[got] += 1
+        result.per_label[row["label"]][got] += 1
+        intent = (parse.get("intent") or {}).get("name")
+        selector = ((parse.get("response_selector") or {}).get(FAQ_INTENT) or {}).get(
+            "response"
+        ) or {}
+        top, second = topic_confidences(parse.get("response_selector"))
+        result.rows.append(
+            {
+                **row,
+                "outcome": got,
+                "intent": intent,
+                "topic": selector.get("intent_response_key"),
+                "top": top,
+                "second": second,
+                "offered": clarification_topics(parse),
+            }
+        )
     return result
 
 
