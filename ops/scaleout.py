@@ -460,22 +460,22 @@ class ScaleOut:
         self.proxy = dataclasses.replace(
             nginx_service(layout, load_settings({**self.base_env})), autostart=False
         )
+        self.console = dataclasses.replace(
+            stack.console_service(settings, self.token), autostart=False
+        )
         env = {**stack.service_environment(settings), **self.environment}
         # supervisord's own files in a private directory; var/scaleout itself stays
         # traversable for the postgres user that runs PostgreSQL when started as root.
         self.supervisor = Supervisor(layout.run_dir / "supervisor", self.services, env)
         self.supervisor.start(stopping=stopping)  # PostgreSQL and Redis
         create_databases(layout, self.password)
-        self.supervisor.start_programs(
-            [s.program for s in self.services if not s.autostart], stopping=stopping
-        )
+        # The console publishes to every recorded Rasa server: record them before it starts.
         stack.record_rasa_servers(
             settings, [layout.rasa_url(i) for i in range(len(layout.rasa_ports))]
         )
-        self.console = stack.console_service(
-            self.settings_for(layout.rasa_ports[0], layout.action_ports[0]), self.token
+        self.supervisor.start_programs(
+            [s.program for s in self.services if not s.autostart], stopping=stopping
         )
-        self._start([self.console])
 
     def pid(self, service: stack.Service) -> int:
         """The process id supervisord runs `service` as now (0 while it is down)."""

@@ -50,7 +50,7 @@ class WebStack:
 
     @property
     def rasa_url(self) -> str:
-        return f"http://localhost:{self.settings.rasa_port}"
+        return f"http://127.0.0.1:{self.settings.rasa_port}"  # the address Rasa binds to
 
 
 @pytest.fixture(scope="package")

@@ -29,19 +29,15 @@ from playwright.sync_api import expect
 from clinic_core.settings import PROJECT_ROOT, Settings
 from clinic_staff import accounts
 from ops import stack
+from tests import new_faq
 from tests.conftest import free_port, start_services
 from tests.e2e.conftest import new_page
-from tests.integration.console.support import (
-    PARKING_ANSWER,
-    PARKING_PHRASINGS,
-    PASSWORD,
-    console_settings,
-)
+from tests.integration.console.support import PASSWORD, console_settings
 
 TOKEN = "console-e2e-token"
 AXE = PROJECT_ROOT / "tests" / "e2e" / "axe" / "node_modules" / "axe-core" / "axe.min.js"
 ARTIFACTS = PROJECT_ROOT / "var" / "test-artifacts" / "console"
-INBOX_QUESTION = "is there somewhere to leave my car during the treatment"
+INBOX_QUESTION = "will there be internet i can use while i sit through the treatment"
 NEW_SIDE_EFFECTS = (
     "Most side effects pass within an hour or two of the infusion: feeling detached, dizziness, "
     "nausea and a short rise in blood pressure. Staff watch you throughout. Questions? Call "
@@ -206,17 +202,17 @@ def test_an_editor_fixes_a_check_error_adds_an_faq_and_works_the_inbox(console, 
     expect(page.get_by_text("(212) 555-0100")).to_be_visible()  # the preview fills placeholders
 
     page.goto(f"{console.url}/faqs/new")
-    page.get_by_label("Short name").fill("parking")
+    page.get_by_label("Short name").fill(new_faq.TOPIC)
     page.get_by_label("This answer is medical information").uncheck()
-    page.get_by_label("Answer", exact=True).fill(PARKING_ANSWER)
-    page.get_by_label("Ways visitors ask it (one per line)").fill("\n".join(PARKING_PHRASINGS))
+    page.get_by_label("Answer", exact=True).fill(new_faq.ANSWER)
+    page.get_by_label("Ways visitors ask it (one per line)").fill("\n".join(new_faq.PHRASINGS))
     page.get_by_role("button", name="Save draft").click()
     expect(page.get_by_role("status").first).to_contain_text("Saved the new FAQ")
     screenshot(page, "console-faq-edit.png")
 
     page.goto(f"{console.url}/inbox")
     card = page.locator(".card", has_text=INBOX_QUESTION)
-    card.get_by_label("FAQ").select_option("parking")
+    card.get_by_label("FAQ").select_option(new_faq.TOPIC)
     screenshot(page, "console-inbox.png")
     card.get_by_role("button", name="Add as a phrasing").click()
     expect(page.get_by_role("status").first).to_contain_text("Added")
@@ -252,11 +248,11 @@ def test_an_admin_publishes_through_the_real_gate_and_the_bot_answers(console, p
     screenshot(page, "console-published.png")
 
     phone = "(212) 555-0100"
-    assert console.say(INBOX_QUESTION) == PARKING_ANSWER.replace("{clinic_phone}", phone)
-    assert "paid garage" in console.say("where do i park my car for the appointment")
+    assert console.say(INBOX_QUESTION) == new_faq.ANSWER.replace("{clinic_phone}", phone)
+    assert new_faq.ANSWER_MARK in console.say(new_faq.UNSEEN_QUESTIONS[0])
     assert "Staff watch you throughout" in console.say("what are the side effects of ketamine")
     # The published files are what a restart serves; the gate's figures are kept.
-    faq_file = console.settings.project_dir / "data" / "faq" / "parking.yml"
+    faq_file = console.settings.project_dir / "data" / "faq" / f"{new_faq.TOPIC}.yml"
     assert INBOX_QUESTION in faq_file.read_text()
     from clinic_staff.faq.publish import list_versions
 
@@ -265,7 +261,7 @@ def test_an_admin_publishes_through_the_real_gate_and_the_bot_answers(console, p
     (ARTIFACTS / "gate-report.txt").write_text(report + "\n")  # the figures the guide quotes
     assert "Crisis set:" in report and "Questions it was not trained on" in report
     page.goto(f"{console.url}/history")
-    expect(page.get_by_role("cell", name=re.compile("^new FAQ parking"))).to_be_visible()
+    expect(page.get_by_role("cell", name=re.compile(f"^new FAQ {new_faq.TOPIC}"))).to_be_visible()
     screenshot(page, "console-history.png")
 
 
@@ -275,7 +271,7 @@ def test_rollback_restores_the_previous_answer_and_model(console, page):
     page.get_by_role("button", name="Roll back to version 1").click()
     expect(page.locator("#job-result")).to_contain_text("rolled back as version 3", timeout=300_000)
     assert "Staff watch you throughout" not in console.say("what are the side effects of ketamine")
-    assert not (console.settings.project_dir / "data" / "faq" / "parking.yml").exists()
+    assert not (console.settings.project_dir / "data" / "faq" / f"{new_faq.TOPIC}.yml").exists()
 
 
 PAGES = (

@@ -39,7 +39,7 @@ def test_page_is_served_with_a_strict_policy_and_the_safety_notices(web_stack, d
     policy = response.headers["content-security-policy"]
     assert "default-src 'none'" in policy and "script-src 'self'" in policy
     assert (
-        f"connect-src 'self' {web_stack.rasa_url} ws://localhost:{web_stack.settings.rasa_port}"
+        f"connect-src 'self' {web_stack.rasa_url} ws://127.0.0.1:{web_stack.settings.rasa_port}"
         in policy
     )
     assert response.headers["x-content-type-options"] == "nosniff"

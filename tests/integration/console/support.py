@@ -13,24 +13,6 @@ from clinic_staff import accounts
 from clinic_staff.faq import publish
 
 PASSWORD = "correct horse battery"
-PARKING_PHRASINGS = [
-    "where can I park when I come for an infusion",
-    "is there parking at the clinic",
-    "where do i park",
-    "can i park near the office",
-    "is parking available",
-    "do you have a parking lot",
-    "is there a garage nearby",
-    "where should i leave my car",
-    "is parking free",
-    "can i drive to my appointment and park",
-    "parking options near the practice",
-    "is there street parking",
-    "where's the nearest parking garage",
-    "do you validate parking",
-    "how do i find parking for my visit",
-]
-PARKING_ANSWER = "There is a paid garage on the same block. For directions call {clinic_phone}."
 
 
 def project_copy(root: Path) -> Path:

@@ -15,9 +15,8 @@ from aiohttp.test_utils import TestClient, TestServer
 from clinic_staff import accounts
 from clinic_staff.console.app import make_app
 from clinic_staff.faq import drafts, publish
+from tests import new_faq
 from tests.integration.console.support import (
-    PARKING_ANSWER,
-    PARKING_PHRASINGS,
     PASSWORD,
     FakeFleet,
     add_users,
@@ -151,15 +150,15 @@ async def test_approve_publish_and_roll_back(client, settings, fleet):
         "/faqs/new",
         data={
             "csrf_token": csrf,
-            "topic": "parking",
-            "answer": PARKING_ANSWER,
-            "phrasings": "\n".join(PARKING_PHRASINGS),
+            "topic": "wifi",
+            "answer": new_faq.ANSWER,
+            "phrasings": "\n".join(new_faq.PHRASINGS),
             "medical": "",
         },
     )
     assert (
         response.status == 200
-        and "New, not published yet" in await (await client.get("/faqs?q=parking")).text()
+        and "New, not published yet" in await (await client.get("/faqs?q=wifi")).text()
     )
     live = drafts.live_faqs(settings)["side_effects"]
     await client.post(
@@ -197,7 +196,7 @@ async def test_approve_publish_and_roll_back(client, settings, fleet):
     assert "published as version 2" in page, page
     assert drafts.drafts(settings) == {}
     assert drafts.live_faqs(settings)["side_effects"].answer == "Mild and short."
-    assert (settings.project_dir / "data" / "faq" / "parking.yml").exists()
+    assert (settings.project_dir / "data" / "faq" / "wifi.yml").exists()
     assert len(fleet.loads) == 1 and fleet.loads[0].startswith("clinic-")
     # `make run` after a restart finds the published model under the live files' fingerprint.
     from ml.train import model_path
@@ -206,7 +205,7 @@ async def test_approve_publish_and_roll_back(client, settings, fleet):
 
     versions = publish.list_versions(settings)
     assert [v["id"] for v in versions] == [2, 1] and versions[0]["author"] == "ada"
-    assert "new FAQ parking" in versions[0]["summary"]
+    assert "new FAQ wifi" in versions[0]["summary"]
     page = await (await client.get("/history")).text()
     response = await client.post(
         "/history/1/rollback", data={"csrf_token": csrf_of(page)}, allow_redirects=False
@@ -215,7 +214,7 @@ async def test_approve_publish_and_roll_back(client, settings, fleet):
     assert "rolled back as version 3" in page
     assert fleet.model.name == "clinic-running.tar.gz"
     assert drafts.live_faqs(settings)["side_effects"].answer == live.answer
-    assert not (settings.project_dir / "data" / "faq" / "parking.yml").exists()
+    assert not (settings.project_dir / "data" / "faq" / "wifi.yml").exists()
     assert json.loads(publish.get_version(settings, 3)["files"]) == json.loads(
         publish.get_version(settings, 1)["files"]
     )
@@ -230,12 +229,12 @@ async def test_a_refused_publish_says_why_and_changes_nothing(settings, fleet):
     old = {"crisis:crisis_messages": [("i want to end it all", "crisis", "crisis")]}
     gate = fake_gate()
     gate.predict = lambda s, model: old if model.name == "clinic-running.tar.gz" else broken
-    drafts.save_faq(settings, "ada", "parking", PARKING_ANSWER, PARKING_PHRASINGS, False, True)
+    drafts.save_faq(settings, "ada", "wifi", new_faq.ANSWER, new_faq.PHRASINGS, False, True)
     before = drafts.live_files(settings)
     with pytest.raises(publish.PublishError, match="Crisis detection got worse"):
         publish.publish(settings, "ada", gate, fleet)
     assert drafts.live_files(settings) == before and fleet.loads == []
-    assert "data/faq/parking.yml" in drafts.drafts(settings)
+    assert "data/faq/wifi.yml" in drafts.drafts(settings)
 
 
 def test_the_cli_creates_the_first_admin_with_a_prompted_password(settings, monkeypatch, capsys):
@@ -358,11 +357,11 @@ async def test_inbox_call_backs_flags_settings_and_dashboard(client, settings):
 async def test_a_publish_that_breaks_an_existing_topic_is_refused_on_the_page(settings, fleet):
     old = {"heldout:heldout": [(f"where is it {i}", "faq/location_contact", "faq/location_contact")
                                for i in range(10)]}  # fmt: skip
-    new = {"heldout:heldout": [(t, e, "faq/parking") for t, e, _ in old["heldout:heldout"][:3]]
+    new = {"heldout:heldout": [(t, e, "faq/wifi") for t, e, _ in old["heldout:heldout"][:3]]
            + old["heldout:heldout"][3:]}  # fmt: skip
     gate = fake_gate()
     gate.predict = lambda s, model: old if model.name == "clinic-running.tar.gz" else new
-    drafts.save_faq(settings, "ed", "parking", PARKING_ANSWER, PARKING_PHRASINGS, False, True)
+    drafts.save_faq(settings, "ed", "wifi", new_faq.ANSWER, new_faq.PHRASINGS, False, True)
     async with TestClient(TestServer(make_app(settings, gate=gate, fleet=fleet))) as client:
         await login(client, "ada")
         page = await (await client.get("/publish")).text()
@@ -371,5 +370,5 @@ async def test_a_publish_that_breaks_an_existing_topic_is_refused_on_the_page(se
         )
         page = await wait_for_job(client, response.headers["Location"])
     assert "Not published. Nothing changed for visitors." in page
-    assert "“where is it 0” now gets the answer of parking instead of location_contact" in page
-    assert fleet.loads == [] and not (settings.project_dir / "data/faq/parking.yml").exists()
+    assert "“where is it 0” now gets the answer of wifi instead of location_contact" in page
+    assert fleet.loads == [] and not (settings.project_dir / "data/faq/wifi.yml").exists()

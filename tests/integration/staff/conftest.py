@@ -9,7 +9,7 @@ import pytest
 
 from clinic_core.settings import PROJECT_ROOT
 
-PROJECT_PARTS = ("data", "domain.yml", "config.yml", "clinic.yml", "safety", "clinic_nlu")
+PROJECT_PARTS = ("data", "domain.yml", "config.yml", "clinic.yml", "safety")
 
 PARKING_QUESTION = "where can I park when I come for an infusion"
 PARKING_ANSWER = (
@@ -42,8 +42,6 @@ def project(tmp_path) -> Path:
     root.mkdir()
     for name in PROJECT_PARTS:
         source = PROJECT_ROOT / name
-        if not source.exists():
-            continue  # clinic_nlu/ moved to clinic_rasa/; a fresh clone has no such folder
         if source.is_dir():
             shutil.copytree(source, root / name, ignore=shutil.ignore_patterns("__pycache__"))
         else:

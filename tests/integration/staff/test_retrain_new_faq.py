@@ -15,12 +15,12 @@ from pathlib import Path
 
 import yaml
 
+from clinic_core.settings import PROJECT_ROOT
 from clinic_staff import cli as staff
 from ml.evaluate import predicted_label
-from tests.integration.staff.conftest import PARKING_ANSWER, PARKING_PHRASINGS, PARKING_QUESTION
+from tests import new_faq
 
 QUICK_EPOCHS = 20
-NEW_PARKING_QUESTIONS = ["where can i park my car", "do you have parking for patients"]
 
 
 def quick_config(project: Path) -> Path:
@@ -42,12 +42,12 @@ def test_a_new_faq_is_answered_after_retraining(project, monkeypatch, capsys):
                 "--project",
                 str(project),
                 "--topic",
-                "parking",
+                new_faq.TOPIC,
                 "--question",
-                PARKING_QUESTION,
+                new_faq.QUESTION,
                 "--answer",
-                PARKING_ANSWER,
-                *[arg for p in PARKING_PHRASINGS for arg in ("--phrasing", p)],
+                new_faq.ANSWER,
+                *[arg for p in new_faq.PHRASINGS for arg in ("--phrasing", p)],
             ]
         )
         == 0
@@ -56,7 +56,7 @@ def test_a_new_faq_is_answered_after_retraining(project, monkeypatch, capsys):
     rasa = str(Path(sys.executable).with_name("rasa"))
     env = dict(
         os.environ,
-        PYTHONPATH=str(project),
+        PYTHONPATH=str(PROJECT_ROOT),  # the code (custom components) from the repository
         TF_CPP_MIN_LOG_LEVEL="2",
         RASA_TELEMETRY_ENABLED="false",
     )
@@ -91,11 +91,11 @@ def test_a_new_faq_is_answered_after_retraining(project, monkeypatch, capsys):
     try:
         parses = [
             loop.run_until_complete(agent.parse_message(text))
-            for text in NEW_PARKING_QUESTIONS + ["how much does ketamine cost"]
+            for text in new_faq.UNSEEN_QUESTIONS + ["how much does ketamine cost"]
         ]
     finally:
         loop.close()
-    assert [predicted_label(p) for p in parses] == ["faq/parking"] * 2 + ["faq/cost"]
+    assert [predicted_label(p) for p in parses] == [f"faq/{new_faq.TOPIC}"] * 2 + ["faq/cost"]
     response = parses[0]["response_selector"]["faq"]["response"]
-    assert response["utter_action"] == "utter_faq/parking"
-    assert response["responses"][0]["text"] == PARKING_ANSWER
+    assert response["utter_action"] == f"utter_faq/{new_faq.TOPIC}"
+    assert response["responses"][0]["text"] == new_faq.ANSWER
