@@ -93,10 +93,12 @@ def _responses() -> Dict[str, List[str]]:
 
 
 def faq_question(topic: str) -> str:
-    """A phrasing staff wrote for the FAQ (its first training example)."""
+    """A phrasing staff wrote for the FAQ: its first training example of four words or more
+    (two-word or misspelt ones may rightly get "Did you mean", not the answer)."""
     data = yaml.safe_load((PROJECT_ROOT / "data" / "faq" / f"{topic}.yml").read_text())
     examples = next(item["examples"] for item in data["nlu"] if item["intent"] == f"faq/{topic}")
-    return examples.strip().splitlines()[0].lstrip("- ").strip()
+    phrasings = [line.lstrip("- ").strip() for line in examples.strip().splitlines()]
+    return next(p for p in phrasings if len(p.split()) >= 4)
 
 
 @dataclass(frozen=True)
