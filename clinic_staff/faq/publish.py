@@ -4,7 +4,11 @@ One function per operation, used by the console (in a background thread, progres
 staff_publish_jobs table) and by `./staff publish` / `./staff versions` / `./staff rollback`.
 
 The gate judges the change, not the retraining noise:
-- the FAQ check and Rasa's data validation on the staged content; the test conversations;
+- the FAQ check and Rasa's data validation on the staged content; the test conversations'
+  dialogue, with each message's labelled intent (`rasa test core` without --e2e): which topic
+  a message gets is judged below, by question and net of retraining noise. (With --e2e, one
+  retraining after adding an FAQ moved 9 of the 73 FAQ conversations' phrasings to "Did you
+  mean" or a neighbouring topic, and every such publish was refused whatever it changed.)
 - crisis detection is a hard condition: every message of each crisis set the published model
   recognises must still be recognised, and no more harmless messages may be taken for a crisis
   than before (or 2 %, whichever is more);
@@ -289,37 +293,35 @@ def _train(root: Path, model_dir: Path) -> Path:
 
 
 def _conversations(model: Path, root: Path) -> List[str]:
-    """Failed test conversations, each as 'story: what went differently'."""
+    """Test conversations whose dialogue went differently, each as 'story: what it did'."""
     out = root / "test-results"
     env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="2", RASA_TELEMETRY_ENABLED="false")
     env["PYTHONPATH"] = str(PROJECT_ROOT)
     result = subprocess.run(
         [
             str(Path(sys.executable).with_name("rasa")),
-            "test", "core", "--e2e", "--model", str(model), "--stories", str(CONVERSATIONS),
-            "--fail-on-prediction-errors", "--out", str(out),
+            "test", "core", "--model", str(model), "--stories", str(CONVERSATIONS),
+            "--out", str(out),
         ],
         cwd=root, env=env, capture_output=True, text=True,
     )  # fmt: skip
-    if result.returncode == 0:
-        return []
     failed = out / "failed_test_stories.yml"
-    messages: List[str] = []
-    if failed.exists():
-        story = ""
-        for line in failed.read_text(encoding="utf-8").splitlines():
-            if line.strip().startswith("- story:"):
-                story = line.split(":", 1)[1].strip()
-            if "# predicted:" in line:
-                step, predicted = line.split("# predicted:", 1)
-                messages.append(
-                    f"test conversation “{story}”: at {step.strip(' -')} the assistant would "
-                    f"now do {predicted.strip()}"
-                )
-    if not messages:
-        tail = [ln for ln in (result.stdout + result.stderr).splitlines() if ln.strip()][-4:]
-        messages.append("the test conversations could not run: " + " / ".join(tail))
-    return messages
+    if result.returncode != 0 or not failed.exists():
+        lines = [ln for ln in (result.stdout + result.stderr).splitlines() if ln.strip()]
+        errors = [ln for ln in lines if "Error" in ln or "Exception" in ln] or lines[-2:]
+        return ["the test conversations could not run: " + " / ".join(errors[-2:])]
+    first_difference: Dict[str, str] = {}  # story -> its first step that went differently
+    story = ""
+    for line in failed.read_text(encoding="utf-8").splitlines():
+        if line.strip().startswith("- story:"):
+            story = line.split(":", 1)[1].split(" (/")[0].strip()  # Rasa appends the file
+        if "# predicted:" in line and story not in first_difference:
+            step, predicted = line.split("# predicted:", 1)
+            first_difference[story] = (
+                f"test conversation “{story}”: at {step.strip(' -')} the assistant would "
+                f"now do {predicted.strip()}"
+            )
+    return list(first_difference.values())
 
 
 def real_gate() -> Gate:
