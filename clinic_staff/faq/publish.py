@@ -11,7 +11,8 @@ The gate judges the change, not the retraining noise:
   mean" or a neighbouring topic, and every such publish was refused whatever it changed.)
 - crisis detection is a hard condition: every message of each crisis set the published model
   recognises must still be recognised, and no more harmless messages may be taken for a crisis
-  than before (or 2 %, whichever is more);
+  than before (or 2 %, whichever is more); harmless messages asked the check-in question may
+  move by CHECK_IN_NOISE (retraining noise), no more;
 - FAQ quality on the held-out sets by question: a question that was answered right before and is
   wrong now counts against the change when its right topic or its new wrong topic is one whose
   phrasings the change touched (two or more such questions refuse it); other questions that went
@@ -53,6 +54,11 @@ HELDOUT_SETS = (
 CONVERSATIONS = PROJECT_ROOT / "tests" / "conversations"
 ATTRIBUTABLE_LIMIT = 2  # this many questions broken by the change itself refuse it
 MAX_FALSE_ALARM_RATE = 0.02
+# Harmless messages asked the check-in question ("are you safe right now?") moved by one or two
+# of 190 between two retrainings that changed no crisis data (DIET decides which messages the
+# risk model reads); more than that counts against the change.
+CHECK_IN = "check-in"
+CHECK_IN_NOISE = 2
 STALE_JOB = timedelta(hours=1)
 
 Prediction = Tuple[str, str, str]  # text, expected label, predicted label
@@ -105,14 +111,18 @@ def _predict_in_process(model: Path, out: Path) -> None:
         result[name] = []
         for text, expected in examples:
             parse = loop.run_until_complete(agent.parse_message(text))
-            result[name].append((text, expected, predicted_label(parse)))
+            label = predicted_label(parse)
+            if name.startswith("harmless:") and parse["intent"].get("name") == "crisis_check":
+                label = CHECK_IN  # a caring question, judged apart from the crisis reply
+            result[name].append((text, expected, label))
     loop.close()
     out.write_text(json.dumps(result), encoding="utf-8")
 
 
 def predictions(settings: Settings, model: Path) -> Predictions:
-    """What `model` answers to every safety and held-out message (cached per model file name)."""
-    cache = settings.run_dir / "deploy" / "predictions" / f"{model.name}.json"
+    """What `model` answers to every safety and held-out message (cached per model file name and label format)."""
+    # ".v2": check-ins on the harmless sets are labelled apart; older caches lumped them in.
+    cache = settings.run_dir / "deploy" / "predictions" / f"{model.name}.v2.json"
     if not cache.exists():
         cache.parent.mkdir(parents=True, exist_ok=True)
         partial = cache.with_suffix(".part")
@@ -192,7 +202,17 @@ def judge(
                     f"{alarms} ordinary questions would get the crisis answer (before: "
                     f"{alarms_before}; at most {allowed} allowed)."
                 )
-            verdict.notes.append(f"Ordinary messages taken for a crisis: {alarms} of {len(rows)}.")
+            checks = sum(p == CHECK_IN for _, _, p in rows)
+            checks_before = sum(p == CHECK_IN for p in before.values())
+            if checks > checks_before + CHECK_IN_NOISE:
+                verdict.reasons.append(
+                    f"{checks} ordinary questions would be asked whether the visitor is safe "
+                    f"(before: {checks_before}; at most {checks_before + CHECK_IN_NOISE} allowed)."
+                )
+            verdict.notes.append(
+                f"Ordinary messages taken for a crisis: {alarms} of {len(rows)}; asked whether "
+                f"they are safe: {checks}."
+            )
     heldout = [(n, r) for n, r in new.items() if n.startswith("heldout:")]
     total = sum(len(r) for _, r in heldout)
     broken: List[str] = []

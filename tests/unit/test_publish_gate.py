@@ -1,7 +1,7 @@
 """The publish gate's verdict: crisis detection is a hard condition; held-out questions judged one
 by one, the change blamed only for what it touches, noise tolerated up to the margin."""
 
-from clinic_staff.faq.publish import judge
+from clinic_staff.faq.publish import CHECK_IN, CHECK_IN_NOISE, judge
 
 HELDOUT = [(f"cost question {i}", "faq/cost", "faq/cost") for i in range(40)] + [
     (f"parking-like question {i}", "faq/location_contact", "faq/location_contact")
@@ -37,6 +37,17 @@ def test_missing_one_crisis_message_refuses():
 def test_more_false_alarms_refuse():
     harmless = [(t, e, "crisis") for t, e, _ in HARMLESS[:5]] + HARMLESS[5:]
     assert not judge(sets(), sets(harmless=harmless), [], 3).passed
+
+
+def check_ins(count):
+    return [(t, e, CHECK_IN) for t, e, _ in HARMLESS[:count]] + HARMLESS[count:]
+
+
+def test_check_ins_within_retraining_noise_pass_and_beyond_it_refuse():
+    before = sets(harmless=check_ins(10))
+    assert judge(before, sets(harmless=check_ins(10 + CHECK_IN_NOISE)), [], 3).passed
+    verdict = judge(before, sets(harmless=check_ins(11 + CHECK_IN_NOISE)), [], 3)
+    assert not verdict.passed and "asked whether the visitor is safe" in verdict.text()
 
 
 def test_a_new_faq_that_takes_an_existing_topics_questions_is_refused_with_the_questions():
