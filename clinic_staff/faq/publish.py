@@ -40,6 +40,7 @@ from typing import Callable, Dict, List, Optional, Tuple
 import sqlalchemy as sa
 import yaml
 
+from clinic_core.contract import CRISIS_CHECK_INTENT
 from clinic_core.settings import PROJECT_ROOT, Settings
 from clinic_staff import db
 from clinic_staff.faq import drafts
@@ -95,32 +96,26 @@ def _load_sets() -> Dict[str, List[Tuple[str, str]]]:
 
 
 def _predict_in_process(model: Path, out: Path) -> None:
-    import asyncio
-
     from clinic_staff.faq.deploy import quiet_rasa
 
     quiet_rasa()
-    from rasa.core.agent import Agent
+    from ml.evaluate import parse_each, predicted_label
 
-    from ml.evaluate import predicted_label
-
-    agent = Agent.load(str(model))
-    loop = asyncio.new_event_loop()
-    result: Predictions = {}
-    for name, examples in _load_sets().items():
-        result[name] = []
-        for text, expected in examples:
-            parse = loop.run_until_complete(agent.parse_message(text))
-            label = predicted_label(parse)
-            if name.startswith("harmless:") and parse["intent"].get("name") == "crisis_check":
-                label = CHECK_IN  # a caring question, judged apart from the crisis reply
-            result[name].append((text, expected, label))
-    loop.close()
+    sets = _load_sets()
+    examples = [(name, text, expected) for name, rows in sets.items() for text, expected in rows]
+    result: Predictions = {name: [] for name in sets}
+    for (name, text, expected), (parse, _) in zip(
+        examples, parse_each(model, [text for _, text, _ in examples])
+    ):
+        label = predicted_label(parse)
+        if name.startswith("harmless:") and parse["intent"].get("name") == CRISIS_CHECK_INTENT:
+            label = CHECK_IN  # a caring question, judged apart from the crisis reply
+        result[name].append((text, expected, label))
     out.write_text(json.dumps(result), encoding="utf-8")
 
 
 def predictions(settings: Settings, model: Path) -> Predictions:
-    """What `model` answers to every safety and held-out message (cached per model file name and label format)."""
+    """What `model` answers to every safety and held-out message (cached per model and labels)."""
     # ".v2": check-ins on the harmless sets are labelled apart; older caches lumped them in.
     cache = settings.run_dir / "deploy" / "predictions" / f"{model.name}.v2.json"
     if not cache.exists():

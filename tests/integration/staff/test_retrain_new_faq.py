@@ -7,7 +7,6 @@ the character n-gram features as well made the ResponseSelector miss the new top
 
 from __future__ import annotations
 
-import asyncio
 import os
 import subprocess
 import sys
@@ -17,7 +16,7 @@ import yaml
 
 from clinic_core.settings import PROJECT_ROOT
 from clinic_staff import cli as staff
-from ml.evaluate import predicted_label
+from ml.evaluate import parse_each, predicted_label
 from tests import new_faq
 
 QUICK_EPOCHS = 20
@@ -83,18 +82,9 @@ def test_a_new_faq_is_answered_after_retraining(project, monkeypatch, capsys):
     )
     assert training.returncode == 0, training.stderr[-3000:]
 
-    from rasa.core.agent import Agent
-
     monkeypatch.chdir(project)  # the pipeline names the spaCy model by relative path
-    agent = Agent.load(str(project / "models" / "quick.tar.gz"))
-    loop = asyncio.new_event_loop()
-    try:
-        parses = [
-            loop.run_until_complete(agent.parse_message(text))
-            for text in new_faq.UNSEEN_QUESTIONS + ["how much does ketamine cost"]
-        ]
-    finally:
-        loop.close()
+    questions = new_faq.UNSEEN_QUESTIONS + ["how much does ketamine cost"]
+    parses = [parse for parse, _ in parse_each(project / "models" / "quick.tar.gz", questions)]
     assert [predicted_label(p) for p in parses] == [f"faq/{new_faq.TOPIC}"] * 2 + ["faq/cost"]
     response = parses[0]["response_selector"]["faq"]["response"]
     assert response["utter_action"] == f"utter_faq/{new_faq.TOPIC}"
