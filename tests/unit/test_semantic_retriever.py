@@ -1,0 +1,135 @@
+"""The semantic retriever (clinic_rasa/nlu/semantic_retriever.py) with the real encoder.
+
+Trained on a handful of phrasings into a real model storage and loaded back, as Rasa does.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Optional
+
+import pytest
+from rasa.engine.graph import ExecutionContext
+from rasa.engine.storage.local_model_storage import LocalModelStorage
+from rasa.engine.storage.resource import Resource
+from rasa.shared.nlu.constants import INTENT, INTENT_RESPONSE_KEY, TEXT
+from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
+
+from clinic_core.contract import DETECTION_KEY
+from clinic_rasa.nlu.semantic_retriever import SemanticRetriever
+
+PHRASINGS = {
+    "faq/cost": ["how much does an infusion cost", "what is the price of treatment"],
+    "faq/driving_after": ["can I drive home after the infusion", "is it safe to drive afterwards"],
+    "greet": ["hello", "hi there"],
+    "out_of_scope": ["what is the weather tomorrow", "tell me a joke"],
+    "inform": ["my name is Dana", "555 0147"],
+    "crisis": ["I want to end my life"],
+}
+
+
+def training_data() -> TrainingData:
+    examples = []
+    for label, texts in PHRASINGS.items():
+        intent, _, topic = label.partition("/")
+        for text in texts:
+            data = {TEXT: text, INTENT: intent}
+            if topic:
+                data[INTENT_RESPONSE_KEY] = label
+            examples.append(Message(data=data))
+    responses = {
+        "utter_faq/cost": [{"text": "It depends on the plan."}],
+        "utter_faq/driving_after": [{"text": "No, not until the next day."}],
+    }
+    return TrainingData(training_examples=examples, responses=responses)
+
+
+@pytest.fixture(scope="module")
+def retriever(tmp_path_factory) -> SemanticRetriever:
+    storage = LocalModelStorage(Path(tmp_path_factory.mktemp("storage")))
+    resource = Resource("semantic_retriever")
+    context = ExecutionContext(node_name="semantic_retriever", graph_schema=None)
+    config = SemanticRetriever.get_default_config()
+    SemanticRetriever.create(config, storage, resource, context).train(training_data())
+    return SemanticRetriever.load(config, storage, resource, context)
+
+
+def parsed(text: str, intent: str = "faq", detection: Optional[dict] = None) -> Message:
+    data = {
+        TEXT: text,
+        INTENT: {"name": intent, "confidence": 1.0},
+        "intent_ranking": [{"name": intent, "confidence": 1.0}],
+    }
+    if detection:
+        data[DETECTION_KEY] = detection
+    return Message(data=data)
+
+
+def selected(message: Message) -> dict:
+    return message.get("response_selector")["faq"]
+
+
+def test_a_question_in_other_words_gets_the_nearest_topic_as_rasa_s_selector_output(retriever):
+    message = parsed("what will I have to pay for ketamine", intent="greet")
+    retriever.process([message])
+    assert message.get(INTENT)["name"] == "faq"
+    assert message.get("response_selector")["all_retrieval_intents"] == ["faq"]
+    response = selected(message)["response"]
+    assert response["intent_response_key"] == "faq/cost"
+    assert response["utter_action"] == "utter_faq/cost"
+    assert response["responses"] == [{"text": "It depends on the plan."}]
+    ranking = [r["intent_response_key"] for r in selected(message)["ranking"]]
+    assert ranking == ["faq/cost", "faq/driving_after"]
+    assert 0.0 < message.get(INTENT)["confidence"] == response["confidence"] <= 1.0
+
+
+def test_question_intents_come_from_the_nearest_phrasing(retriever):
+    greeting, weather = parsed("hey hello", intent="faq"), parsed("will it rain tomorrow")
+    retriever.process([greeting, weather])
+    assert greeting.get(INTENT)["name"] == "greet"
+    assert weather.get(INTENT)["name"] == "out_of_scope"
+    assert greeting.get("intent_ranking")[0]["name"] == "greet"
+
+
+def test_form_answers_and_crisis_decisions_are_left_to_the_classifier_and_guard(retriever):
+    answer = parsed("how much does an infusion cost", intent="inform")
+    crisis = parsed(
+        "how much does an infusion cost, I want to die",
+        intent="crisis",
+        detection={"grade": "risk", "layer": "risk_model"},
+    )
+    retriever.process([answer, crisis])
+    assert answer.get(INTENT)["name"] == "inform"
+    assert crisis.get(INTENT)["name"] == "crisis"
+    assert selected(answer)["response"]["intent_response_key"] == "faq/cost"
+
+
+def test_a_form_answer_the_fallback_classifier_was_unsure_of_stays_declined(retriever):
+    message = parsed("Dana", intent="nlu_fallback")
+    message.set("intent_ranking", [{"name": "nlu_fallback"}, {"name": "inform"}])
+    retriever.process([message])
+    assert message.get(INTENT)["name"] == "nlu_fallback"
+
+
+def test_crisis_phrasings_are_not_in_the_index(retriever):
+    assert "crisis" not in retriever.labels and "inform" not in retriever.labels
+    assert len(retriever.labels) == retriever.vectors.shape[0] == 8
+
+
+def test_buttons_and_empty_text_are_left_alone(retriever):
+    button, empty = parsed('/choose_faq{"faq_topic": "cost"}', "choose_faq"), parsed("  ")
+    retriever.process([button, empty])
+    assert button.get(INTENT)["name"] == "choose_faq" and button.get("response_selector") is None
+    assert empty.get("response_selector") is None
+
+
+def test_a_message_like_nothing_trained_is_declined(tmp_path):
+    storage, resource = LocalModelStorage(tmp_path), Resource("strict")
+    context = ExecutionContext(node_name="strict", graph_schema=None)
+    config = {**SemanticRetriever.get_default_config(), "min_similarity": 0.99}
+    SemanticRetriever.create(config, storage, resource, context).train(training_data())
+    strict = SemanticRetriever.load(config, storage, resource, context)
+    message = parsed("qwzx vvbn plmk")
+    strict.process([message])
+    assert message.get(INTENT)["name"] == "nlu_fallback"
