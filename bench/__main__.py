@@ -71,7 +71,7 @@ def run_quality(smoke: bool, plots_dir: Path) -> dict:
         peers.RasaModelPeer(
             "project pipeline",
             f"the current trained model `{project_model.name}` (config.yml, "
-            "ml.train), intent + ResponseSelector + CrisisGuard",
+            "ml.train), DIET + CrisisGuard + SemanticRetriever + FAQ gate",
             project_model,
         )
     ]

@@ -1,6 +1,6 @@
 """The project's one sentence encoder: all-MiniLM-L6-v2 without torch.
 
-Shared by the safety (risk) model and the FAQ understanding (clinic_rasa/nlu/sentence_featurizer.py),
+Shared by the safety (risk) model and the FAQ understanding (clinic_rasa/nlu/semantic_retriever.py),
 so both see the same 384-d, mean-pooled, L2-normalised sentence vectors.
 
 - No torch, no transformers, nothing downloaded at run time. The model comes from the PyPI wheel

@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import List, Sequence
 
 FAQ_DIR = Path("data") / "faq"
-MIN_PHRASINGS = 15  # fewer and the ResponseSelector cannot learn the topic reliably
+MIN_PHRASINGS = 15  # fewer and visitors' other wordings find no phrasing near them
 TOPIC_PATTERN = re.compile(r"^[a-z][a-z0-9_]{1,39}$")
 
 
