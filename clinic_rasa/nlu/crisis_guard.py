@@ -73,7 +73,7 @@ class CrisisGuard(GraphComponent, IntentClassifier):
             # development set: 0.1 kept every crisis catch and halved these false check-ins).
             "keyword_min_risk": 0.1,
             # The risk model reads messages of at least this many words, and not those the FAQ
-            # model confidently takes for a conversational intent (a greeting, a form answer).
+            # model confidently takes for an answer to a form question (CONVERSATIONAL_INTENTS).
             "risk_min_words": 4,
             "conversational_confidence": 0.8,
         }
@@ -176,9 +176,9 @@ class CrisisGuard(GraphComponent, IntentClassifier):
         if len(text.split()) < self.config["risk_min_words"] or _conversational(
             message, self.config["conversational_confidence"]
         ):
-            # A name, "no", "hello there", "please call me": the risk model has too little to
-            # read and its "uncertain" class fired on such answers in the call-back form; the
-            # phrase list still checks them.
+            # A name, "no", a phone number: the risk model has too little to read and its
+            # "uncertain" class fired on such answers in the call-back form; the phrase list
+            # still checks them.
             return _NOT_READ
         try:
             return self.risk_model.assess(text)
@@ -198,22 +198,14 @@ class CrisisGuard(GraphComponent, IntentClassifier):
         message.set(DETECTION_KEY, detection, add_to_output=True)
 
 
-# Intents of the conversation itself, not questions: greetings, form answers, booking requests.
-CONVERSATIONAL_INTENTS = frozenset(
-    {
-        "greet",
-        "goodbye",
-        "thank",
-        "affirm",
-        "deny",
-        "stop",
-        "inform",
-        "request_callback",
-        "book_consultation",
-        "bot_challenge",
-        "human_handoff",
-    }
-)
+# The call-back request and the answers to its form's questions (a name, a phone number, "yes",
+# "no", "stop"): the risk model's "uncertain" class fired on such answers, and it read "please
+# have someone call me" as imminent danger. Every
+# other message of 4+ words is read: DIET's confidences are near 1.0 for whatever it picks, and
+# when greetings, thanks, booking and hand-off requests were skipped too, a three-line data edit
+# let "do i need a referral? my psychiatrist gave up on me and honestly so have i, ive got pills
+# put aside" pass unread (development set, 2026-11-30).
+CONVERSATIONAL_INTENTS = frozenset({"request_callback", "affirm", "deny", "stop", "inform"})
 # What the guard uses when the risk model does not read a message: "not at risk", and not
 # sure enough that it is harmless to silence a staff phrase.
 _NOT_READ = RiskAssessment("none", 0.0, 1.0, 0.0)

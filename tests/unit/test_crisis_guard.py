@@ -132,3 +132,23 @@ def test_the_risk_model_does_not_read_form_answers_and_greetings():
     assert message.get("intent")["name"] == "request_callback"
     short = guarded(FixedRisk("check_in", 0.0, 1.0), "Priya", ranking=(("inform", 0.6),))
     assert short.get("intent")["name"] == "inform"
+
+
+@pytest.mark.parametrize("intent", ["human_handoff", "book_consultation", "thank", "greet"])
+def test_requests_and_thanks_the_classifier_is_sure_of_are_still_read_by_the_risk_model(intent):
+    message = guarded(
+        FixedRisk("imminent", at_risk=0.95, imminent=0.9),
+        "i need to talk to someone right now or im going to do it",
+        ranking=((intent, 1.0),),
+    )
+    assert message.get("intent")["name"] == "crisis_imminent"
+
+
+@pytest.mark.parametrize("intent", ["request_callback", "inform", "affirm", "deny", "stop"])
+def test_the_call_back_request_and_form_answers_are_not_read_by_the_risk_model(intent):
+    message = guarded(
+        FixedRisk("imminent", at_risk=0.95, imminent=0.9),
+        "please have someone call me",
+        ranking=((intent, 1.0),),
+    )
+    assert message.get("intent")["name"] == intent
