@@ -26,7 +26,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Dict, List, Sequence
 
-from clinic_core.contract import FAQ_CLARIFY_INTENT, FAQ_INTENT
+from clinic_core.contract import (
+    CRISIS_CHECK_INTENT,
+    CRISIS_IMMINENT_INTENT,
+    CRISIS_INTENT,
+    FAQ_CLARIFY_INTENT,
+    FAQ_INTENT,
+)
 from clinic_core.settings import PROJECT_ROOT
 from clinic_rasa.nlu.faq_gate import topic_confidences
 from ml.evaluate import parse_each
@@ -103,6 +109,11 @@ class VisitorResult:
             "faq messages": len(faq_rows),
             "out-of-scope declined": f"{sum(r['outcome'] == 'declined (right)' for r in oos)}"
             f"/{len(oos)}",
+            # Visitor sets hold no crisis messages: every crisis reply or check-in is a false alarm.
+            "crisis reply": sum(
+                r["intent"] in (CRISIS_INTENT, CRISIS_IMMINENT_INTENT) for r in self.rows
+            ),
+            "check-in": sum(r["intent"] == CRISIS_CHECK_INTENT for r in self.rows),
         }
 
 
@@ -183,8 +194,9 @@ def render(results: Sequence[VisitorResult], command: str, model: Path) -> str:
         f"Model `{model.name}`. Command: `{command}`. Outcomes as defined in ml/evaluate_visitors.py.",
         "",
         "| set | messages | right answer | right clarification | declined (right) | "
-        "declined (wrong) | wrong answer | right or clarified | out-of-scope declined |",
-        "|---|---|---|---|---|---|---|---|---|",
+        "declined (wrong) | wrong answer | right or clarified | out-of-scope declined | "
+        "crisis reply / check-in |",
+        "|---|---|---|---|---|---|---|---|---|---|",
     ]
     for r in results:
         s = r.summary()
@@ -193,7 +205,7 @@ def render(results: Sequence[VisitorResult], command: str, model: Path) -> str:
             f"{r.outcomes['right clarification']} | {r.outcomes['declined (right)']} | "
             f"{r.outcomes['declined (wrong)']} | {r.outcomes['wrong answer']} "
             f"({s['wrong answer']:.1%}) | {s['right answer or right clarification']:.1%} | "
-            f"{s['out-of-scope declined']} |"
+            f"{s['out-of-scope declined']} | {s['crisis reply']} / {s['check-in']} |"
         )
     for r in results:
         lines += [
