@@ -200,11 +200,11 @@ class CrisisGuard(GraphComponent, IntentClassifier):
 
 # The call-back request and the answers to its form's questions (a name, a phone number, "yes",
 # "no", "stop"): the risk model's "uncertain" class fired on such answers, and it read "please
-# have someone call me" as imminent danger. Every
-# other message of 4+ words is read: DIET's confidences are near 1.0 for whatever it picks, and
-# when greetings, thanks, booking and hand-off requests were skipped too, a three-line data edit
-# let "do i need a referral? my psychiatrist gave up on me and honestly so have i, ive got pills
-# put aside" pass unread (development set, 2026-11-30).
+# have someone call me" as imminent danger. Every other message of 4+ words is read: DIET's
+# confidences are near 1.0 for whatever it picks, and when greetings, thanks, booking and
+# hand-off requests were skipped too, a three-line data edit let "do i need a referral? my
+# psychiatrist gave up on me and honestly so have i, ive got pills put aside" pass unread
+# (development set, 2026-11-30).
 CONVERSATIONAL_INTENTS = frozenset({"request_callback", "affirm", "deny", "stop", "inform"})
 # What the guard uses when the risk model does not read a message: "not at risk", and not
 # sure enough that it is harmless to silence a staff phrase.

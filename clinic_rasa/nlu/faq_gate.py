@@ -1,14 +1,14 @@
 """FAQ confidence gate: ask "Did you mean..." instead of answering a topic the model is unsure of.
 
-Rasa's FallbackClassifier judges only the intent (`faq`), not which FAQ topic the
-ResponseSelector picked (RasaHQ/rasa#9751, #9723), so a confident `faq` with an unsure topic
-used to get a confident wrong answer. This component runs after the ResponseSelector and the
-FallbackClassifier: when the message is an FAQ question and the selector's top topic is below
-`min_confidence`, or the top two are closer than `min_margin`, the intent becomes `faq_clarify`
-and the parse result keeps the selector's ranking, from which `action_clarify_faq` offers the
-likeliest topics as buttons. Thresholds are chosen on the development visitor set
-(`make eval`), never on a sealed set.
-"""
+Rasa's FallbackClassifier judges only the intent (`faq`), not which FAQ topic was picked
+(RasaHQ/rasa#9751, #9723), so a confident `faq` with an unsure topic used to get a confident
+wrong answer. This component runs after the semantic retriever (semantic_retriever.py), which
+writes the topic ranking in Rasa's ResponseSelector format with cosine similarities as
+confidences: when the message is an FAQ question and the top topic is below `min_confidence`,
+or the top two are closer than `min_margin`, the intent becomes `faq_clarify` and the parse
+result keeps the ranking, from which `action_clarify_faq` offers the likeliest topics as
+buttons. Thresholds are chosen on the development visitor set (`make eval`), never on a sealed
+set."""
 
 from __future__ import annotations
 
@@ -19,12 +19,11 @@ from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.classifiers.classifier import IntentClassifier
+from rasa.nlu.constants import RESPONSE_SELECTOR_PROPERTY_NAME
 from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
 from clinic_core.contract import FAQ_CLARIFY_INTENT, FAQ_INTENT
-
-RESPONSE_SELECTOR = "response_selector"
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
@@ -62,7 +61,7 @@ class FaqConfidenceGate(GraphComponent, IntentClassifier):
             return False
         if (message.get(TEXT) or "").startswith("/"):
             return False
-        top, second = topic_confidences(message.get(RESPONSE_SELECTOR))
+        top, second = topic_confidences(message.get(RESPONSE_SELECTOR_PROPERTY_NAME))
         if top is None:
             return False
         return (

@@ -35,6 +35,14 @@ from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.classifiers.classifier import IntentClassifier
+from rasa.nlu.constants import (
+    RESPONSE_SELECTOR_PREDICTION_KEY,
+    RESPONSE_SELECTOR_PROPERTY_NAME,
+    RESPONSE_SELECTOR_RANKING_KEY,
+    RESPONSE_SELECTOR_RESPONSES_KEY,
+    RESPONSE_SELECTOR_RETRIEVAL_INTENTS,
+    RESPONSE_SELECTOR_UTTER_ACTION_KEY,
+)
 from rasa.shared.constants import DEFAULT_NLU_FALLBACK_INTENT_NAME
 from rasa.shared.nlu.constants import (
     INTENT,
@@ -46,13 +54,13 @@ from rasa.shared.nlu.constants import (
 )
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
+from rasa.shared.nlu.training_data.util import intent_response_key_to_template_key
 
 from clinic_core.contract import CRISIS_INTENTS, DETECTION_KEY, FAQ_INTENT
 from clinic_core.encoder import get_encoder
 
 logger = logging.getLogger(__name__)
 
-RESPONSE_SELECTOR = "response_selector"
 VECTORS_FILE = "vectors.npy"
 LABELS_FILE = "labels.json"
 
@@ -64,9 +72,10 @@ class SemanticRetriever(GraphComponent, IntentClassifier):
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
         return {
-            # Answers to a form or a question of the bot's, and the crisis grades: the trained
-            # classifier (and the crisis guard) decide these, not the nearest phrasing.
-            "keep_intents": ["inform", "affirm", "deny", "stop", "crisis"],
+            # Answers to a form or a question of the bot's: the trained classifier decides these,
+            # not the nearest phrasing. The crisis intents (CRISIS_INTENTS) are always kept: the
+            # classifier and the crisis guard decide them.
+            "keep_intents": ["inform", "affirm", "deny", "stop"],
             # Below this similarity to every training phrasing the message is declined.
             "min_similarity": 0.3,
             "ranking_length": 10,
@@ -87,10 +96,10 @@ class SemanticRetriever(GraphComponent, IntentClassifier):
         self.vectors = vectors if vectors is not None else np.zeros((0, 0), dtype=np.float32)
         self.labels = labels or []
         self.responses = responses or {}
+        self._keep = set(config["keep_intents"]) | set(CRISIS_INTENTS)
         self._label_names = sorted(set(self.labels))
-        self._label_index = np.array(
-            [self._label_names.index(label) for label in self.labels], dtype=np.int64
-        )
+        position = {label: index for index, label in enumerate(self._label_names)}
+        self._label_index = np.array([position[label] for label in self.labels], dtype=np.int64)
 
     @classmethod
     def create(
@@ -105,13 +114,12 @@ class SemanticRetriever(GraphComponent, IntentClassifier):
     # Training -----------------------------------------------------------------------------
 
     def train(self, training_data: TrainingData) -> Resource:
-        keep = set(self.config["keep_intents"]) | set(CRISIS_INTENTS)
         texts: List[Text] = []
         labels: List[Text] = []
         for example in training_data.intent_examples:
             label = example.get(INTENT_RESPONSE_KEY) or example.get(INTENT)
             text = example.get(TEXT)
-            if not label or not text or example.get(INTENT) in keep:
+            if not label or not text or example.get(INTENT) in self._keep:
                 continue
             texts.append(text)
             labels.append(label)
@@ -144,9 +152,6 @@ class SemanticRetriever(GraphComponent, IntentClassifier):
 
     # Processing ---------------------------------------------------------------------------
 
-    def process_training_data(self, training_data: TrainingData) -> TrainingData:
-        return training_data
-
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:
             text = message.get(TEXT) or ""
@@ -169,7 +174,6 @@ class SemanticRetriever(GraphComponent, IntentClassifier):
     def _decides_intent(self, message: Message) -> bool:
         if message.get(DETECTION_KEY):
             return False
-        keep = set(self.config["keep_intents"]) | set(CRISIS_INTENTS)
         ranking = [
             r.get(INTENT_NAME_KEY)
             for r in message.get(INTENT_RANKING_KEY) or []
@@ -177,7 +181,7 @@ class SemanticRetriever(GraphComponent, IntentClassifier):
         ]
         current = (message.get(INTENT) or {}).get(INTENT_NAME_KEY)
         classified = ranking[0] if ranking else current
-        return current not in keep and classified not in keep
+        return current not in self._keep and classified not in self._keep
 
     def _set_intent(self, message: Message, ranking: List[Tuple[Text, float]]) -> None:
         label, similarity = ranking[0]
@@ -185,15 +189,15 @@ class SemanticRetriever(GraphComponent, IntentClassifier):
             name, confidence = DEFAULT_NLU_FALLBACK_INTENT_NAME, 1.0
         else:
             name, confidence = label.split("/")[0], similarity
-        seen: List[Text] = []
-        intent_ranking: List[Dict[Text, Any]] = []
-        for other, score in ranking:
-            other = other.split("/")[0]
-            if other not in seen:
-                seen.append(other)
-                intent_ranking.append({INTENT_NAME_KEY: other, PREDICTED_CONFIDENCE_KEY: score})
+        best_of_intent: Dict[Text, float] = {}  # an intent's score: its best label's (faq/<topic>)
+        for label_name, score in ranking:
+            best_of_intent.setdefault(label_name.split("/")[0], score)
         intent = {INTENT_NAME_KEY: name, PREDICTED_CONFIDENCE_KEY: confidence}
-        intent_ranking = [r for r in intent_ranking if r[INTENT_NAME_KEY] != name]
+        intent_ranking = [
+            {INTENT_NAME_KEY: other, PREDICTED_CONFIDENCE_KEY: score}
+            for other, score in best_of_intent.items()
+            if other != name
+        ]
         message.set(INTENT, intent, add_to_output=True)
         message.set(
             INTENT_RANKING_KEY,
@@ -207,20 +211,20 @@ class SemanticRetriever(GraphComponent, IntentClassifier):
         if not topics:
             return
         best, confidence = topics[0]
-        utter_action = f"utter_{best}"
+        utter_action = intent_response_key_to_template_key(best)
         selection = {
-            "response": {
-                "responses": self.responses.get(utter_action) or [],
+            RESPONSE_SELECTOR_PREDICTION_KEY: {
+                RESPONSE_SELECTOR_RESPONSES_KEY: self.responses.get(utter_action) or [],
                 PREDICTED_CONFIDENCE_KEY: confidence,
                 INTENT_RESPONSE_KEY: best,
-                "utter_action": utter_action,
+                RESPONSE_SELECTOR_UTTER_ACTION_KEY: utter_action,
             },
-            "ranking": [
+            RESPONSE_SELECTOR_RANKING_KEY: [
                 {PREDICTED_CONFIDENCE_KEY: score, INTENT_RESPONSE_KEY: label}
                 for label, score in topics[: self.config["ranking_length"]]
             ],
         }
-        properties = dict(message.get(RESPONSE_SELECTOR) or {})
-        properties["all_retrieval_intents"] = [FAQ_INTENT]
+        properties = dict(message.get(RESPONSE_SELECTOR_PROPERTY_NAME) or {})
+        properties[RESPONSE_SELECTOR_RETRIEVAL_INTENTS] = [FAQ_INTENT]
         properties[FAQ_INTENT] = selection
-        message.set(RESPONSE_SELECTOR, properties, add_to_output=True)
+        message.set(RESPONSE_SELECTOR_PROPERTY_NAME, properties, add_to_output=True)
