@@ -14,9 +14,17 @@ questions the check-in question: docs/reports/safety-evaluation.md.) The thresho
 safety/risk_model.yml, chosen on the development set only:
 
     imminent  at risk and P(imminent) >= imminent       911 / emergency room first
+              or P(at risk) >= danger_at_risk and
+                 P(imminent) >= danger_imminent           (danger now, even if less sure of risk)
     risk      P(at risk) >= crisis                        the crisis response
     check_in  P(at risk) + P(uncertain) >= check_in       ask directly, with 988 and 911
     none      otherwise
+
+The second imminent rule exists because an overdose or a dangerous place told in plain words
+("sitting on the ledge of the parking garage") often gets P(at risk) 0.5-0.8 with P(imminent)
+near 1: on the five development crisis sets (2026-11-30, 1,773 messages), from P(at risk) 0.5
+and P(imminent) 0.8, it moved 10 of 312 imminent messages from the check-in to the emergency
+reply, and 1 harmless joke ("i'm dead 💀"); from 0.4, also "goodbye for now, ill call back monday".
 
 The model is built and versioned apart from the FAQ model (it lives in .build/risk_model/, not
 in models/), so staff editing FAQs never changes it. Nothing here imports Rasa; the crisis guard
@@ -50,10 +58,12 @@ class Thresholds:
     crisis: float
     check_in: float
     imminent: float
+    danger_at_risk: float = 1.1  # off unless set (safety/risk_model.yml sets it)
+    danger_imminent: float = 1.1
 
     @classmethod
     def from_mapping(cls, values: Dict[str, Any]) -> "Thresholds":
-        return cls(float(values["crisis"]), float(values["check_in"]), float(values["imminent"]))
+        return cls(**{name: float(value) for name, value in values.items()})
 
 
 @dataclass(frozen=True)
@@ -124,6 +134,8 @@ class RiskModel:
         t = thresholds or self.thresholds
         if at_risk >= t.crisis:
             return "imminent" if imminent >= t.imminent else "risk"
+        if at_risk >= t.danger_at_risk and imminent >= t.danger_imminent:
+            return "imminent"
         if at_risk + uncertain >= t.check_in:
             return "check_in"
         return "none"

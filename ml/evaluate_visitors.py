@@ -11,7 +11,8 @@ clinic's subject but no FAQ answers it). Outcomes, per message:
 
 - right answer: an acceptable FAQ answered, or an acceptable intent (greet, booking...);
 - right clarification: "Did you mean" with an acceptable topic among its buttons;
-- declined: out_of_scope or nlu_fallback; right for out_of_scope and no_topic messages;
+- declined: out_of_scope or nlu_fallback; right for out_of_scope and no_topic messages, and so
+  is "Did you mean" on them (it answers nothing and offers "Something else");
 - wrong answer: anything else (a wrong FAQ, or a clarification without the right topic).
 """
 

@@ -19,6 +19,7 @@ import hashlib
 import json
 import sys
 import time
+from dataclasses import replace
 from pathlib import Path
 from typing import Dict, List, Sequence, Tuple
 
@@ -151,7 +152,7 @@ def tune(model: RiskModel, rows: List[dict]) -> List[Tuple[Thresholds, dict]]:
         for check_in in (0.3, 0.4, 0.5, 0.6, 0.7, 0.8):
             if check_in > crisis:
                 continue
-            t = Thresholds(crisis, check_in, model.thresholds.imminent)
+            t = replace(model.thresholds, crisis=crisis, check_in=check_in)
             grades = [
                 (row["label"], model.grade_of(a.at_risk, a.uncertain, a.imminent, t))
                 for row, a in scored

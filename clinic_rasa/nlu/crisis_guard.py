@@ -68,12 +68,14 @@ class CrisisGuard(GraphComponent, IntentClassifier):
             # The model's crisis confidence (as its top intent) that counts even when the
             # FallbackClassifier found the message too uncertain to answer.
             "model_threshold": 0.3,
-            # With the risk model loaded, a phrase-list or FAQ-model catch asks the check-in
-            # question only when P(at risk) + P(uncertain) reaches this (chosen on the
-            # development set: 0.1 kept every crisis catch and halved these false check-ins).
+            # With the risk model loaded, a phrase-list or FAQ-model catch counts only when
+            # P(at risk) + P(uncertain) reaches this. Chosen on the development set: 0.1 kept
+            # every crisis catch and halved these false alarms. (0.15 lost nothing on the five
+            # development sets but lost "i want to dye" of the team's regression set: 0.147.)
             "keyword_min_risk": 0.1,
-            # The risk model reads messages of at least this many words, and not those the FAQ
-            # model confidently takes for an answer to a form question (CONVERSATIONAL_INTENTS).
+            # The risk model reads messages of at least this many words. Of those the FAQ model
+            # confidently takes for a call-back request or a form answer (CONVERSATIONAL_INTENTS)
+            # only its emergency grade counts.
             "risk_min_words": 4,
             "conversational_confidence": 0.8,
         }
@@ -140,8 +142,10 @@ class CrisisGuard(GraphComponent, IntentClassifier):
         keyword-like: on the blind development set they fired on 32 of 182 harmless look-alikes
         (professional questions, idioms, past history) where the risk model saw no risk. So when
         the risk model is loaded they count only where it is not confident the message is
-        harmless: a staff phrase then gives the crisis response, the FAQ model's intent a
-        check-in. Without the risk model both give the full crisis response, as before.
+        harmless: a staff phrase then gives the crisis response where the model asks the
+        check-in question (or did not read the message), the check-in where the model saw no
+        risk; the FAQ model's intent a check-in. Without the risk model both give the full
+        crisis response, as before.
         """
         text = message.get(TEXT) or ""
         if not text.strip() or text.startswith("/"):  # buttons carry their own intent
@@ -163,7 +167,11 @@ class CrisisGuard(GraphComponent, IntentClassifier):
             assessment.at_risk + assessment.uncertain >= self.config["keyword_min_risk"]
         )
         if match and not_surely_harmless:  # a staff phrase the model does not rule out
-            return {"grade": "risk", "layer": "phrase_list", "phrase": match.phrase, "risk": risk}
+            # Where the model read the message and saw no risk at all, the two layers disagree:
+            # ask directly instead of answering with the crisis response.
+            disagree = assessment.grade == "none" and assessment is not _NOT_READ
+            grade = "check_in" if disagree else "risk"
+            return {"grade": grade, "layer": "phrase_list", "phrase": match.phrase, "risk": risk}
         if assessment.grade == "check_in":
             return {"grade": "check_in", "layer": "risk_model", "risk": risk}
         if keyword_layers and not_surely_harmless:
@@ -173,18 +181,22 @@ class CrisisGuard(GraphComponent, IntentClassifier):
     def _assess(self, text: str, message: Optional[Message] = None) -> Optional[RiskAssessment]:
         if self.risk_model is None:
             return None
-        if len(text.split()) < self.config["risk_min_words"] or _conversational(
-            message, self.config["conversational_confidence"]
-        ):
-            # A name, "no", a phone number: the risk model has too little to read and its
-            # "uncertain" class fired on such answers in the call-back form; the phrase list
-            # still checks them.
+        if len(text.split()) < self.config["risk_min_words"]:
+            # A name, "no", a phone number: too little to read; the phrase list still checks.
             return _NOT_READ
         try:
-            return self.risk_model.assess(text)
+            assessment = self.risk_model.assess(text)
         except Exception as error:  # noqa: BLE001 - the other layers must still run
             logger.error(f"Risk model failed on a message: {error}")
             return None
+        if assessment.grade != "imminent" and _conversational(
+            message, self.config["conversational_confidence"]
+        ):
+            # "no i'm not thinking about that" after the check-in, "please have someone call
+            # me": the risk model's uncertain and at-risk classes fired on such answers, so for
+            # them only danger now counts ("i'm not safe right now" is a confident `deny`).
+            return _NOT_READ
+        return assessment
 
     @staticmethod
     def _mark(message: Message, detection: Dict[Text, Any]) -> None:
@@ -200,7 +212,10 @@ class CrisisGuard(GraphComponent, IntentClassifier):
 
 # The call-back request and the answers to its form's questions (a name, a phone number, "yes",
 # "no", "stop"): the risk model's "uncertain" class fired on such answers, and it read "please
-# have someone call me" as imminent danger. Every other message of 4+ words is read: DIET's
+# have someone call me" as at risk, so for them only its emergency grade counts. Skipping them
+# altogether let "i'm not safe right now" (DIET: deny, 0.91) and "can someone call me back within
+# the hour? if not thats ok i wont be here anyway" pass unread (development sets, 2026-11-30).
+# Every other message of 4+ words is read whole: DIET's
 # confidences are near 1.0 for whatever it picks, and when greetings, thanks, booking and
 # hand-off requests were skipped too, a three-line data edit let "do i need a referral? my
 # psychiatrist gave up on me and honestly so have i, ive got pills put aside" pass unread

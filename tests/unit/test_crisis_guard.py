@@ -93,9 +93,15 @@ def test_a_phrase_the_risk_model_is_sure_is_harmless_is_ignored():
     assert message.get("intent")["name"] == "faq"
 
 
-def test_a_phrase_the_risk_model_does_not_rule_out_gets_the_crisis_response():
-    message = guarded(FixedRisk("none", 0.05, 0.2), "i want to die of boredom in this waiting room")
+def test_a_phrase_the_risk_model_would_ask_about_gets_the_crisis_response():
+    message = guarded(FixedRisk("check_in", 0.3, 0.4), "i want to die, everything is too much")
     assert message.get("intent")["name"] == "crisis"
+    assert message.get("crisis_detection")["layer"] == "phrase_list"
+
+
+def test_a_phrase_the_risk_model_sees_no_risk_in_but_does_not_rule_out_gets_the_check_in():
+    message = guarded(FixedRisk("none", 0.05, 0.2), "i want to die of boredom in this waiting room")
+    assert message.get("intent")["name"] == "crisis_check"
     assert message.get("crisis_detection")["layer"] == "phrase_list"
 
 
@@ -123,15 +129,10 @@ def test_a_faq_model_crisis_the_guard_overrules_falls_back_to_the_next_intent():
     assert message.get("intent")["name"] == "faq"
 
 
-def test_the_risk_model_does_not_read_form_answers_and_greetings():
-    message = guarded(
-        FixedRisk("imminent", 1.0, 0.0, 1.0),
-        "please call me back",
-        ranking=(("request_callback", 0.95), ("faq", 0.02)),
-    )
-    assert message.get("intent")["name"] == "request_callback"
+def test_short_messages_are_left_to_the_phrase_list():
     short = guarded(FixedRisk("check_in", 0.0, 1.0), "Priya", ranking=(("inform", 0.6),))
     assert short.get("intent")["name"] == "inform"
+    assert guarded(FixedRisk("none"), "want to die").get("intent")["name"] == "crisis"
 
 
 @pytest.mark.parametrize("intent", ["human_handoff", "book_consultation", "thank", "greet"])
@@ -144,11 +145,25 @@ def test_requests_and_thanks_the_classifier_is_sure_of_are_still_read_by_the_ris
     assert message.get("intent")["name"] == "crisis_imminent"
 
 
-@pytest.mark.parametrize("intent", ["request_callback", "inform", "affirm", "deny", "stop"])
-def test_the_call_back_request_and_form_answers_are_not_read_by_the_risk_model(intent):
-    message = guarded(
-        FixedRisk("imminent", at_risk=0.95, imminent=0.9),
-        "please have someone call me",
-        ranking=((intent, 1.0),),
-    )
+FORM_ANSWERS = ["request_callback", "inform", "affirm", "deny", "stop"]
+
+
+@pytest.mark.parametrize("intent", FORM_ANSWERS)
+@pytest.mark.parametrize(
+    "risk",
+    [FixedRisk("risk", at_risk=0.95), FixedRisk("check_in", at_risk=0.3, uncertain=0.6)],
+)
+def test_for_the_call_back_request_and_form_answers_only_danger_now_counts(intent, risk):
+    message = guarded(risk, "no i'm not thinking about that", ranking=((intent, 1.0),))
     assert message.get("intent")["name"] == intent
+    assert message.get("crisis_detection") is None
+
+
+@pytest.mark.parametrize("intent", FORM_ANSWERS)
+def test_danger_now_in_a_form_answer_gets_the_emergency_reply(intent):
+    message = guarded(
+        FixedRisk("imminent", at_risk=0.97, imminent=1.0),
+        "i'm not safe right now",
+        ranking=((intent, 0.91),),
+    )
+    assert message.get("intent")["name"] == "crisis_imminent"
