@@ -4,7 +4,8 @@ Why: on the blind development visitor set (tests/nlu/visitors_dev.jsonl, 321 mes
 ResponseSelector on word and character counts answered 49.5 % right and 29.3 % wrong, while a
 nearest-neighbour match on the project's sentence encoder (all-MiniLM-L6-v2, clinic_core/encoder.py,
 the one the risk model uses) answered 64.8 % right; with the "Did you mean" gate on its
-similarities, 81.9 % right or rightly clarified and 17.1 % wrong (docs/reports/understanding.md).
+similarities, 81.9 % right or rightly clarified and 17.1 % wrong (77.9 % and 21.5 % behind the
+crisis guard's false alarms then; docs/reports/understanding.md).
 Visitors' words are far from the training phrasings; sentence meaning bridges that, counts do not.
 
 What it does, per message (buttons, `/intent` payloads, are left alone):
