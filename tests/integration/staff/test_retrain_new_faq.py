@@ -19,7 +19,7 @@ from clinic_staff import cli as staff
 from ml.evaluate import parse_each, predicted_label
 from tests import new_faq
 
-QUICK_EPOCHS = 20
+QUICK_EPOCHS = 10
 
 
 def quick_config(project: Path) -> Path:
