@@ -40,4 +40,5 @@ echo "==> PostgreSQL, Redis and nginx from Debian for the scale-out tests (insta
 "$PY" -m ops.scaleout --install-only
 
 echo "==> pytest: the slower tiers (integration, e2e browser tests, scale-out, bench smoke)"
-"$PY" -m pytest tests -m "not unit" "$@"
+# --durations: the slowest tests are named in every run's log, to keep the whole run under 30 min.
+"$PY" -m pytest tests -m "not unit" --durations=15 "$@"

@@ -1,0 +1,46 @@
+"""The parse-latency benchmark's report calls a miss a miss (bench/parse_latency.py)."""
+
+from bench.parse_latency import percentile, report
+
+RESULT = {
+    "model": "clinic-x.tar.gz",
+    "cpu": 1,
+    "messages": 3,
+    "cold_start_s": 20.0,
+    "p50_ms": 20.0,
+    "p95_ms": 30.0,
+    "p99_ms": 31.0,
+    "max_ms": 32.0,
+    "by_length": {"up to 10 words": {"messages": 3, "p50_ms": 20.0, "p95_ms": 30.0}},
+    "rss_after_load_mb": 900.0,
+    "rss_end_mb": 950.0,
+    "peak_rss_mb": 1000.0,
+    "load_average": [1.0, 1.0, 1.0],
+}
+
+
+def verdicts(text: str) -> dict:
+    rows = [line.split("|") for line in text.splitlines() if line.startswith("| parse p95")]
+    rows += [line.split("|") for line in text.splitlines() if line.startswith("| Rasa server")]
+    return {row[1].strip(): row[-2].strip() for row in rows}
+
+
+def test_a_slow_parse_is_a_miss_and_memory_under_the_limit_is_met():
+    assert verdicts(report(RESULT, "python -m bench.parse_latency")) == {
+        "parse p95": "**no**",
+        "Rasa server peak memory (VmHWM)": "yes",
+    }
+
+
+def test_within_both_targets():
+    fast = dict(RESULT, p95_ms=24.9, peak_rss_mb=1300.0)
+    assert verdicts(report(fast, "x")) == {
+        "parse p95": "yes",
+        "Rasa server peak memory (VmHWM)": "**no**",
+    }
+
+
+def test_percentile_takes_the_nearest_rank():
+    values = [float(v) for v in range(1, 101)]
+    assert percentile(values, 95) == 95.0
+    assert percentile([7.0], 95) == 7.0
