@@ -39,9 +39,9 @@ def parse_args(argv: Optional[List[str]]) -> argparse.Namespace:
     )
     parser.add_argument(
         "--only",
-        choices=PARTS + ("soak", "long"),
-        help="run one part; the others are "
-        "kept from the previous results.json (soak: its own soak.md, see soak.py)",
+        choices=PARTS + ("soak", "long", "parse"),
+        help="run one part; the others are kept from the previous results.json (soak, parse: "
+        "their own soak.md and parse-latency.md, see soak.py and parse_latency.py)",
     )
     parser.add_argument("--soak-visitors", type=int, default=50, help="soak: visitors (50)")
     parser.add_argument("--soak-seconds", type=float, default=600, help="soak: seconds (600)")
@@ -197,6 +197,13 @@ def main(argv: Optional[List[str]] = None) -> int:
         return long_conversation.main(
             ["--without-cap", "--out", str(plots_dir / "long-conversation.json")]
         )
+    if args.only == "parse":  # one message at a time on one core: the parse p95 and memory targets
+        from bench import parse_latency
+
+        out = plots_dir / "parse-latency.md"
+        if out.is_relative_to(PROJECT_ROOT):
+            out = out.relative_to(PROJECT_ROOT)
+        return parse_latency.main(["--out", str(out)])
     if args.only == "soak":
         return soak.run_and_report(
             args.soak_visitors, args.soak_seconds, plots_dir, command_line(argv)

@@ -146,7 +146,9 @@ def report(result: dict, command: str) -> str:
         f"`{result['model']}`; the Rasa server pinned to CPU {result['cpu']}, the client on the "
         f"other; {result['messages']} distinct messages from the blind development sets, each "
         "parsed once (`POST /model/parse`, HTTP included), so the encoder's cache never helps. "
-        f"Load average at the end: {' '.join(map(str, result['load_average']))} on 2 cores.",
+        f"Load average at the end: {' '.join(map(str, result['load_average']))} on 2 cores. "
+        "The host is shared: on 2026-11-30 runs an hour apart gave p95 42-59 ms for the same "
+        "model, so compare runs made together.",
         "",
         "| measure | wanted | measured | met? |",
         "|---|---|---|---|",

@@ -44,3 +44,13 @@ def test_percentile_takes_the_nearest_rank():
     values = [float(v) for v in range(1, 101)]
     assert percentile(values, 95) == 95.0
     assert percentile([7.0], 95) == 7.0
+
+
+def test_make_bench_only_parse_runs_it_into_the_reports_folder(monkeypatch):
+    import bench.__main__ as bench_main
+    from bench import parse_latency
+
+    calls = []
+    monkeypatch.setattr(parse_latency, "main", lambda argv: calls.append(argv) or 0)
+    assert bench_main.main(["--only", "parse"]) == 0
+    assert calls == [["--out", "docs/reports/benchmarks/parse-latency.md"]]
