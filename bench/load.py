@@ -47,6 +47,12 @@ def conversation_script(rng: random.Random, questions: Sequence[str]) -> List[st
     ]
 
 
+def percentile(values: Sequence[float], p: float) -> float:
+    """The p-th percentile of a non-empty sample, nearest rank."""
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
+
+
 @dataclass
 class LevelResult:
     concurrency: int
@@ -59,10 +65,7 @@ class LevelResult:
     action_rss_peak: int = 0
 
     def percentile(self, p: float) -> Optional[float]:
-        if not self.latencies_ms:
-            return None
-        ordered = sorted(self.latencies_ms)
-        return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
+        return percentile(self.latencies_ms, p) if self.latencies_ms else None
 
     def to_dict(self) -> dict:
         messages = len(self.latencies_ms)

@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Dict, List, Optional
 
 from bench import servers
+from bench.load import percentile
 from clinic_core.settings import PROJECT_ROOT
 
 DEFAULT_OUT = PROJECT_ROOT / "docs" / "reports" / "benchmarks" / "parse-latency.md"
@@ -80,11 +81,6 @@ def parse(url: str, text: str) -> float:
     with urllib.request.urlopen(request, timeout=30) as response:
         json.loads(response.read())
     return (time.perf_counter() - started) * 1000
-
-
-def percentile(values: List[float], p: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
 
 
 def measure(model: Path, cpu: int, texts: List[str]) -> dict:
