@@ -133,3 +133,34 @@ def test_a_message_like_nothing_trained_is_declined(tmp_path):
     message = parsed("qwzx vvbn plmk")
     strict.process([message])
     assert message.get(INTENT)["name"] == "nlu_fallback"
+
+
+def test_a_label_s_score_blends_its_best_phrasing_by_meaning_and_by_words(retriever):
+    """score = (1 - w) x best encoder cosine + w x best TF-IDF cosine among the label's phrasings."""
+    from clinic_core.encoder import get_encoder
+
+    text = "how much is ketamine"
+    weight = retriever.config["lexical_weight"]
+    assert 0.0 < weight < 1.0
+    meaning = retriever.vectors @ get_encoder().encode([text])[0]
+    words = retriever.lexical.similarities(text)
+    scores = dict(retriever.rank(text))
+    for label in set(retriever.labels):
+        rows = [i for i, name in enumerate(retriever.labels) if name == label]
+        expected = (1.0 - weight) * meaning[rows].max() + weight * words[rows].max()
+        assert scores[label] == pytest.approx(float(expected), abs=1e-6)
+    assert retriever.lexical.size == len(retriever.labels)
+
+
+def test_with_no_lexical_weight_the_score_is_the_encoder_similarity(tmp_path):
+    from clinic_core.encoder import get_encoder
+
+    storage, resource = LocalModelStorage(tmp_path), Resource("meaning_only")
+    context = ExecutionContext(node_name="meaning_only", graph_schema=None)
+    config = {**SemanticRetriever.get_default_config(), "lexical_weight": 0.0}
+    SemanticRetriever.create(config, storage, resource, context).train(training_data())
+    meaning_only = SemanticRetriever.load(config, storage, resource, context)
+    text = "what will I have to pay"
+    meaning = meaning_only.vectors @ get_encoder().encode([text])[0]
+    rows = [i for i, label in enumerate(meaning_only.labels) if label == "faq/cost"]
+    assert dict(meaning_only.rank(text))["faq/cost"] == pytest.approx(float(meaning[rows].max()))
