@@ -111,7 +111,11 @@ class SemanticRetriever(GraphComponent, IntentClassifier):
         self._keep = set(config["keep_intents"]) | set(CRISIS_INTENTS)
         self._label_names = sorted(set(self.labels))
         position = {label: index for index, label in enumerate(self._label_names)}
-        self._label_index = np.array([position[label] for label in self.labels], dtype=np.int64)
+        label_index = np.array([position[label] for label in self.labels], dtype=np.int64)
+        # Phrasings grouped by label, and where each label's group starts: a label's best
+        # similarity is one `np.maximum.reduceat` (np.maximum.at took 0.5 ms per call).
+        self._by_label = np.argsort(label_index, kind="stable")
+        self._group_starts = np.flatnonzero(np.diff(label_index[self._by_label], prepend=-1))
 
     @classmethod
     def create(
@@ -203,9 +207,9 @@ class SemanticRetriever(GraphComponent, IntentClassifier):
         return [(self._label_names[i], float(score[i])) for i in order]
 
     def _best_per_label(self, similarities: np.ndarray) -> np.ndarray:
-        best = np.full(len(self._label_names), -1.0, dtype=np.float32)
-        np.maximum.at(best, self._label_index, similarities.astype(np.float32))
-        return best
+        """The best similarity of each label's phrasings, in `_label_names` order."""
+        grouped = similarities.astype(np.float32)[self._by_label]
+        return np.maximum.reduceat(grouped, self._group_starts)
 
     def _decides_intent(self, message: Message) -> bool:
         if message.get(DETECTION_KEY):
