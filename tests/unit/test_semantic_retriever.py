@@ -45,14 +45,18 @@ def training_data() -> TrainingData:
     return TrainingData(training_examples=examples, responses=responses)
 
 
-@pytest.fixture(scope="module")
-def retriever(tmp_path_factory) -> SemanticRetriever:
-    storage = LocalModelStorage(Path(tmp_path_factory.mktemp("storage")))
-    resource = Resource("semantic_retriever")
-    context = ExecutionContext(node_name="semantic_retriever", graph_schema=None)
-    config = SemanticRetriever.get_default_config()
+def trained(folder: Path, name: str, **settings) -> SemanticRetriever:
+    """A retriever trained on `training_data()` into a real model storage and loaded back."""
+    storage, resource = LocalModelStorage(folder), Resource(name)
+    context = ExecutionContext(node_name=name, graph_schema=None)
+    config = {**SemanticRetriever.get_default_config(), **settings}
     SemanticRetriever.create(config, storage, resource, context).train(training_data())
     return SemanticRetriever.load(config, storage, resource, context)
+
+
+@pytest.fixture(scope="module")
+def retriever(tmp_path_factory) -> SemanticRetriever:
+    return trained(Path(tmp_path_factory.mktemp("storage")), "semantic_retriever")
 
 
 def parsed(text: str, intent: str = "faq", detection: Optional[dict] = None) -> Message:
@@ -125,11 +129,7 @@ def test_buttons_and_empty_text_are_left_alone(retriever):
 
 
 def test_a_message_like_nothing_trained_is_declined(tmp_path):
-    storage, resource = LocalModelStorage(tmp_path), Resource("strict")
-    context = ExecutionContext(node_name="strict", graph_schema=None)
-    config = {**SemanticRetriever.get_default_config(), "min_similarity": 0.99}
-    SemanticRetriever.create(config, storage, resource, context).train(training_data())
-    strict = SemanticRetriever.load(config, storage, resource, context)
+    strict = trained(tmp_path, "strict", min_similarity=0.99)
     message = parsed("qwzx vvbn plmk")
     strict.process([message])
     assert message.get(INTENT)["name"] == "nlu_fallback"
@@ -155,11 +155,7 @@ def test_a_label_s_score_blends_its_best_phrasing_by_meaning_and_by_words(retrie
 def test_with_no_lexical_weight_the_score_is_the_encoder_similarity(tmp_path):
     from clinic_core.encoder import get_encoder
 
-    storage, resource = LocalModelStorage(tmp_path), Resource("meaning_only")
-    context = ExecutionContext(node_name="meaning_only", graph_schema=None)
-    config = {**SemanticRetriever.get_default_config(), "lexical_weight": 0.0}
-    SemanticRetriever.create(config, storage, resource, context).train(training_data())
-    meaning_only = SemanticRetriever.load(config, storage, resource, context)
+    meaning_only = trained(tmp_path, "meaning_only", lexical_weight=0.0)
     text = "what will I have to pay"
     meaning = meaning_only.vectors @ get_encoder().encode([text])[0]
     rows = [i for i, label in enumerate(meaning_only.labels) if label == "faq/cost"]
