@@ -49,6 +49,10 @@ ACTION_SERVER_UNREACHABLE = Counter(
 SESSIONS_RESTARTED = Counter(
     "clinic_sessions_capped_total", "Sessions restarted because they reached MAX_SESSION_TURNS"
 )
+MESSAGES_RESENT = Counter(
+    "clinic_messages_resent_total",
+    "Messages received again after a server failed, answered from the saved turn",
+)
 
 # Action server
 ACTION_REQUESTS = Counter(

@@ -20,6 +20,7 @@ from clinic_rasa import patches
 from clinic_rasa.channels import safety_net
 from clinic_rasa.channels.limits import ChannelLimits, Refused
 from clinic_rasa.channels.validation import InvalidRequest, parse_rest_body
+from clinic_rasa.patches.resent_messages import REQUEST_ID_HEADER, message_id_from_request
 
 logger = logging.getLogger(__name__)
 
@@ -93,6 +94,9 @@ class ClinicRestInput(RestInput):
                             incoming.sender_id,
                             input_channel=self.name(),
                             metadata=incoming.metadata,
+                            message_id=message_id_from_request(
+                                request.headers.get(REQUEST_ID_HEADER)
+                            ),
                         )
                     )
             except CancelledError:

@@ -7,6 +7,8 @@ Rasa 3.6 has no extension point for these, so they replace private methods:
   built once instead of per reply (55 % of the server's time under load);
 - `MessageProcessor._has_session_expired` (session_cap): a new session every
   MAX_SESSION_TURNS visitor messages, so the cost of a message stays bounded;
+- `MessageProcessor.handle_message` (resent_messages): a message nginx resent after a server
+  failed is answered from the turn already saved instead of being handled twice;
 - the log-record factory (clinic_core.masking): personal data is masked in every log line.
 
 `install_all()` first checks that the installed Rasa is the version these patches were written
@@ -26,6 +28,7 @@ _PATCHED_SIGNATURES: Dict[Tuple[str, str], Tuple[str, ...]] = {
     ("RemoteAction", "run"): ("self", "output_channel", "nlg", "tracker", "domain"),
     ("RemoteAction", "_validate_action_result"): ("self", "result"),
     ("MessageProcessor", "_has_session_expired"): ("self", "tracker"),
+    ("MessageProcessor", "handle_message"): ("self", "message"),
 }
 
 
@@ -67,7 +70,12 @@ def install_all() -> None:
     from rasa.core.processor import MessageProcessor
 
     from clinic_core import masking
-    from clinic_rasa.patches import action_fallback, action_validation, session_cap
+    from clinic_rasa.patches import (
+        action_fallback,
+        action_validation,
+        resent_messages,
+        session_cap,
+    )
 
     check_rasa(
         rasa.__version__, {"RemoteAction": RemoteAction, "MessageProcessor": MessageProcessor}
@@ -75,4 +83,5 @@ def install_all() -> None:
     action_fallback.install()
     action_validation.install()
     session_cap.install()
+    resent_messages.install()
     masking.install()

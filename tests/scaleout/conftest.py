@@ -143,10 +143,12 @@ def expect() -> Expectations:
 # --------------------------------------------------------------------------- talking to it
 
 
-def say(base_url: str, sender: str, text: str) -> List[dict]:
+def say(base_url: str, sender: str, text: str, request_id: Optional[str] = None) -> List[dict]:
+    """One REST turn; `request_id` is the X-Request-ID header nginx adds (and keeps on resend)."""
     response = requests.post(
         f"{base_url}/webhooks/rest/webhook",
         json={"sender": sender, "message": text},
+        headers={"X-Request-ID": request_id} if request_id else {},
         timeout=REQUEST_TIMEOUT_S,
     )
     response.raise_for_status()

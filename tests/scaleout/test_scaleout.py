@@ -185,6 +185,33 @@ def test_messages_arriving_at_both_servers_at_once_are_handled_one_after_the_oth
         ], f"replies to {message!r}"
 
 
+def test_a_message_resent_to_the_other_server_after_its_turn_was_saved_is_not_handled_twice(
+    deployment, expect
+):
+    """What nginx does when a server is killed after saving a turn, before answering it.
+
+    nginx resends the same request, with the same X-Request-ID, to the other server. Handled
+    again, the call-back request would be read as the first name it had just asked for.
+    """
+    servers = [deployment.layout.rasa_url(0), deployment.layout.rasa_url(1)]
+    sender = f"resent-{uuid.uuid4().hex[:8]}"
+    request_id = uuid.uuid4().hex
+    callback = Turn("could someone call me back please", response="utter_ask_callback_first_name")
+
+    expect.check(Turn("hello", response="utter_greet"), say(servers[0], sender, "hello"))
+    first = say(servers[0], sender, callback.message, request_id=request_id)
+    expect.check(callback, first)
+    resent = say(servers[1], sender, callback.message, request_id=request_id)
+    assert resent == first
+
+    said, _ = said_and_answered(tracker(servers[1], sender)["events"])
+    assert said == ["hello", callback.message], "the resent message is recorded once"
+    name = Turn(
+        "Alex", response="utter_ask_callback_contact", slots=(("callback_first_name", "Alex"),)
+    )
+    expect.check(name, say(servers[1], sender, name.message))
+
+
 def socketio_turns(proxy_url: str, session_id: str, messages: List[str]) -> List[List[dict]]:
     """One web chat visit through nginx: a socket.io websocket, one bot message per user message."""
     import socketio

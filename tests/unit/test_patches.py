@@ -49,10 +49,15 @@ def test_install_all_installs_every_patch_once():
 
     previous_factory = logging.getLogRecordFactory()
     try:
+        from rasa.core.processor import MessageProcessor
+
         patches.install_all()
         run, validate = RemoteAction.run, RemoteAction._validate_action_result
+        handle = MessageProcessor.handle_message
         patches.install_all()
         assert RemoteAction.run is run and RemoteAction._validate_action_result is validate
+        assert MessageProcessor.handle_message is handle
+        assert getattr(handle, "_clinic_resent_messages", False)
         assert getattr(run, "_clinic_action_fallback", False)
         assert getattr(validate, "_clinic_cached_validator", False)
         assert getattr(logging.getLogRecordFactory(), "_clinic_pii_masking", False)

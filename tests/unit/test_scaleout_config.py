@@ -51,6 +51,8 @@ def test_only_rasa_requests_are_resent_after_they_reached_a_server(tmp_path):
     rasa, actions = config.split("listen 127.0.0.1:8001;")
     assert "non_idempotent" in rasa.split("listen 127.0.0.1:8000;")[1]
     assert "non_idempotent" not in actions  # an action (saving a booking) must not run twice
+    # a resent message keeps its id, so a server can tell it was already handled
+    assert "proxy_set_header X-Request-ID $request_id;" in rasa.split("listen 127.0.0.1:8000;")[1]
     assert "client_max_body_size 64k;" in config
     assert "proxy_set_header Upgrade $http_upgrade;" in config
 
