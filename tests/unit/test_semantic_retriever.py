@@ -8,6 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Optional
 
+import numpy as np
 import pytest
 from rasa.engine.graph import ExecutionContext
 from rasa.engine.storage.local_model_storage import LocalModelStorage
@@ -20,7 +21,11 @@ from clinic_core.contract import DETECTION_KEY
 from clinic_rasa.nlu.semantic_retriever import SemanticRetriever
 
 PHRASINGS = {
-    "faq/cost": ["how much does an infusion cost", "what is the price of treatment"],
+    "faq/cost": [
+        "how much does an infusion cost",
+        "what is the price of treatment",
+        "is ketamine treatment expensive",
+    ],
     "faq/driving_after": ["can I drive home after the infusion", "is it safe to drive afterwards"],
     "greet": ["hello", "hi there"],
     "out_of_scope": ["what is the weather tomorrow", "tell me a joke"],
@@ -118,7 +123,7 @@ def test_a_form_answer_the_fallback_classifier_was_unsure_of_stays_declined(retr
 
 def test_crisis_phrasings_are_not_in_the_index(retriever):
     assert "crisis" not in retriever.labels and "inform" not in retriever.labels
-    assert len(retriever.labels) == retriever.vectors.shape[0] == 8
+    assert len(retriever.labels) == retriever.vectors.shape[0] == 9
 
 
 def test_buttons_and_empty_text_are_left_alone(retriever):
@@ -160,3 +165,19 @@ def test_with_no_lexical_weight_the_score_is_the_encoder_similarity(tmp_path):
     meaning = meaning_only.vectors @ get_encoder().encode([text])[0]
     rows = [i for i, label in enumerate(meaning_only.labels) if label == "faq/cost"]
     assert dict(meaning_only.rank(text))["faq/cost"] == pytest.approx(float(meaning[rows].max()))
+
+
+def test_with_neighbours_a_label_s_score_also_counts_its_next_best_phrasings(tmp_path):
+    """(1 - v) x best + v x mean of the next (neighbours - 1), over the phrasings a label has."""
+    from clinic_core.encoder import get_encoder
+
+    voting = trained(tmp_path, "voting", lexical_weight=0.0, neighbours=3, neighbour_weight=0.3)
+    text = "what will I have to pay"
+    meaning = voting.vectors @ get_encoder().encode([text])[0]
+    scores = dict(voting.rank(text))
+    for label in set(voting.labels):
+        ranked = sorted(
+            (meaning[i] for i, name in enumerate(voting.labels) if name == label), reverse=True
+        )
+        expected = 0.7 * ranked[0] + 0.3 * np.mean(ranked[1:3])  # faq/cost 3, the others 2
+        assert scores[label] == pytest.approx(float(expected), abs=1e-6)
