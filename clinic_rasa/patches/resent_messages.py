@@ -10,8 +10,10 @@ conversation's lock, looks the id up in the conversation: when it is there, the 
 followed it are sent again and nothing runs.
 
 Only ids the channel marked (`RESENDABLE_PREFIX`) are looked up, so a message without the
-header costs no extra tracker read. Replaces `MessageProcessor.handle_message` (guarded in
-clinic_rasa/patches/__init__.py).
+header (one server, `make run`) costs no extra tracker read. Behind nginx every message carries
+the header, so each costs one more read of the conversation before Rasa reads it again itself
+(the processor has no hook between its read and its handling). Replaces
+`MessageProcessor.handle_message` (guarded in clinic_rasa/patches/__init__.py).
 """
 
 from __future__ import annotations
