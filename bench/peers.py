@@ -39,6 +39,7 @@ class RasaModelPeer:
         if self._agent is None:
             from rasa.core.agent import Agent
 
+            evaluate.quiet_rasa_logs()
             self._loop = asyncio.new_event_loop()
             self._agent = Agent.load(str(self.model))
         return self._loop.run_until_complete(self._agent.parse_message(text))

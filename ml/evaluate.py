@@ -87,10 +87,21 @@ class HeldoutResult:
             self.errors.append((text, expected, predicted))
 
 
+def quiet_rasa_logs() -> None:
+    """Warnings only: unconfigured, Rasa's structlog prints every parsed message at debug level,
+    and a sealed set's texts must not scroll past whoever runs its one evaluation."""
+    import logging
+
+    from rasa.utils.log_utils import configure_structlog
+
+    configure_structlog(logging.WARNING)
+
+
 def parse_each(model: Path, texts: Sequence[str]) -> Iterator[Tuple[dict, float]]:
     """(parse result, milliseconds) of each text by the model, loaded once, in order."""
     from rasa.core.agent import Agent
 
+    quiet_rasa_logs()
     agent = Agent.load(str(model))
     loop = asyncio.new_event_loop()
     try:
