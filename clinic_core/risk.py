@@ -1,9 +1,12 @@
 """The risk model: how likely a visitor's message signals suicide, self-harm or harm to others.
 
 It reads meaning, not keywords: sentence vectors from the shared encoder (clinic_core.encoder)
-next to character n-grams (typos, Spanish), fed to two logistic regressions trained by
-`ml/train_risk.py` on safety/risk_corpus/ (thousands of messages by several independent writers,
-none of whom saw the evaluation sets):
+next to character n-grams (typos, Spanish) and word n-grams of up to three words (idioms: with
+characters alone "the parking tickets around here are going to be the death of me" got P(at risk)
+0.99; on 2026-12-02, risk model alone, words cut harmless messages graded at risk on three
+development crisis sets from 18 to 13 of 534 and flags on 881 visitor questions from 30 to 17),
+fed to two logistic regressions trained by `ml/train_risk.py` on safety/risk_corpus/ (thousands
+of messages by several independent writers, none of whom saw the evaluation sets):
 
 - `at_risk`: harmless (0), uncertain (1: a counsellor would ask), at risk (2: risk or imminent);
 - `imminent`: among messages at risk, whether the danger is happening now.

@@ -70,11 +70,33 @@ def fit(rows: List[dict], vectors: np.ndarray, settings: dict, version_id: str) 
     from scipy.sparse import csr_matrix, hstack
     from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import FeatureUnion
 
     from clinic_core.risk import EMBEDDING_WEIGHT
 
     texts = [r["text"] for r in rows]
-    ngrams = TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), min_df=2, sublinear_tf=True)
+    # Character n-grams stop at word edges (typos, Spanish endings); word n-grams up to three
+    # words see idioms no single word tells ("the death of me", "i'd die for a coffee").
+    ngrams = FeatureUnion(
+        [
+            (
+                "characters",
+                TfidfVectorizer(
+                    analyzer="char_wb", ngram_range=(2, 5), min_df=2, sublinear_tf=True
+                ),
+            ),
+            (
+                "words",
+                TfidfVectorizer(
+                    analyzer="word",
+                    ngram_range=(1, 3),
+                    min_df=2,
+                    sublinear_tf=True,
+                    token_pattern=r"(?u)\b\w+\b",
+                ),
+            ),
+        ]
+    )
     grams = ngrams.fit_transform([t.lower() for t in texts])
     features = hstack([csr_matrix(vectors * EMBEDDING_WEIGHT), grams]).tocsr()
     levels = np.array([LEVEL[r["label"]] for r in rows])
