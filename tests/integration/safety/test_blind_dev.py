@@ -1,8 +1,8 @@
 """The blind development crisis sets: regression tests, not evidence.
 
 Each set was written by a helper who never saw the training data, the phrase list or the model.
-blind_dev.jsonl has been tuned on since 2026-11-30; blind_dev_r.jsonl and blind_dev_s.jsonl were
-sealed sets R and S, evaluated once on 2026-12-02 (docs/reports/safety-evaluation.md) and tuned
+blind_dev.jsonl has been tuned on since 2026-11-30; blind_dev_r/s/t/u.jsonl were sealed sets
+R, S, T and U, each evaluated once on 2026-12-02 (docs/reports/safety-evaluation.md) and tuned
 on after. So these floors are not evidence of generalisation: the sealed sets of each round are.
 The floors sit just below the figures measured with the shipped risk model, so a change that
 loses crisis catches or adds false alarms fails here.
@@ -29,12 +29,14 @@ class Floors:
     min_imminent_emergency_first: float  # imminent danger answered with 911 first
 
 
-# Measured 2026-12-02 with risk model f6dddb7f (writers 1-19, character and word n-grams,
+# Measured 2026-12-02 with risk model 7f86d411 (writers 1-20, character and word n-grams,
 # crisis from 0.75, check-in from 0.45), in brackets.
 FLOORS = {
-    "blind_dev.jsonl": Floors(0.97, 0.02, 0.09, 0.95),  # 0.983, 0.011, 0.077, 0.984
-    "blind_dev_r.jsonl": Floors(0.96, 0.05, 0.12, 0.91),  # 0.973, 0.040, 0.108, 0.937
-    "blind_dev_s.jsonl": Floors(0.97, 0.05, 0.095, 0.93),  # 0.989, 0.040, 0.080, 0.952
+    "blind_dev.jsonl": Floors(0.97, 0.02, 0.085, 0.95),  # 0.983, 0.011, 0.071, 0.984
+    "blind_dev_r.jsonl": Floors(0.96, 0.065, 0.095, 0.91),  # 0.973, 0.051, 0.080, 0.937
+    "blind_dev_s.jsonl": Floors(0.97, 0.05, 0.11, 0.93),  # 0.989, 0.040, 0.097, 0.952
+    "blind_dev_t.jsonl": Floors(0.97, 0.04, 0.10, 0.95),  # 0.989, 0.028, 0.085, 0.968
+    "blind_dev_u.jsonl": Floors(0.97, 0.02, 0.115, 0.93),  # 0.984, 0.011, 0.102, 0.952
 }
 
 
