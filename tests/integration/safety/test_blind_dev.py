@@ -14,11 +14,10 @@ from dataclasses import dataclass
 
 import pytest
 
-from clinic_core.settings import PROJECT_ROOT
-from ml.evaluate_safety import REPLY_OF_INTENT, load_set
+from ml.evaluate_safety import DEV_SET, REPLY_OF_INTENT, load_set
 from tests.conftest import parse
 
-SETS = PROJECT_ROOT / "tests" / "integration" / "safety"
+SETS = DEV_SET.parent  # the spent sealed sets lie beside the development set
 
 
 @dataclass(frozen=True)
