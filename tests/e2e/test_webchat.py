@@ -230,7 +230,7 @@ def test_server_restart_is_announced_and_offline_messages_are_sent_after(web_sta
     chat = Chat(page)
     chat.open()
     chat.say("hello")
-    chat.bot_says("automated assistant")
+    chat.bot_says("the automated assistant of")  # the reply, not the welcome
     session_id = chat.session_id()
 
     rasa = web_stack.services["Rasa server"]

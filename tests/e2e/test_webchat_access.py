@@ -275,7 +275,7 @@ def test_call_and_text_links_in_replies_are_real_links(web_stack, browser):
         chat = Chat(page)
         chat.open()
         chat.say("hello")
-        chat.bot_says("automated assistant")
+        chat.bot_says("the automated assistant of")  # the reply, not the welcome
         # A reply as the Rasa socket.io channel sends it: text and quick_replies.
         reply = {
             "text": (
