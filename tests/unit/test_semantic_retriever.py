@@ -181,3 +181,33 @@ def test_with_neighbours_a_label_s_score_also_counts_its_next_best_phrasings(tmp
         )
         expected = 0.7 * ranked[0] + 0.3 * np.mean(ranked[1:3])  # faq/cost 3, the others 2
         assert scores[label] == pytest.approx(float(expected), abs=1e-6)
+
+
+def test_with_a_classifier_weight_the_score_mixes_in_its_probability(tmp_path):
+    """(1 - c) x the nearest-phrasing score + c x the logistic regression's probability, stored
+    with the model; the probabilities are a softmax over the labels and sum to one."""
+    from clinic_core.encoder import get_encoder
+
+    plain = trained(tmp_path, "plain", lexical_weight=0.0)
+    mixed = trained(tmp_path, "mixed", lexical_weight=0.0, classifier_weight=0.3)
+    assert plain.classifier is None and mixed.classifier is not None
+    text = "what will I have to pay"
+    probabilities = mixed._probabilities(get_encoder().encode([text])[0])
+    assert probabilities.sum() == pytest.approx(1.0, abs=1e-5)
+    assert mixed._label_names[int(probabilities.argmax())] == "faq/cost"
+    nearest, scores = dict(plain.rank(text)), dict(mixed.rank(text))
+    for j, label in enumerate(mixed._label_names):
+        expected = 0.7 * nearest[label] + 0.3 * probabilities[j]
+        assert scores[label] == pytest.approx(float(expected), abs=1e-5)
+
+
+def test_the_classifier_does_not_decide_what_is_too_far_to_answer(tmp_path):
+    """min_similarity declines on the nearest-phrasing score, which the classifier's confident
+    probability cannot lift: a message far from every phrasing is still declined."""
+    mixed = trained(tmp_path, "far", classifier_weight=0.9, classifier_c=100.0, min_similarity=0.5)
+    text = "how much does it cost to fly to paris"
+    ranking, nearest = mixed.rank_with_nearest(text)
+    assert ranking[0][1] >= 0.5 > nearest  # the mixed score alone would have answered faq/cost
+    message = Message(data={TEXT: text})
+    mixed.process([message])
+    assert message.get(INTENT)["name"] == "nlu_fallback"
