@@ -5,7 +5,9 @@ Three layers look at it:
   thousands of messages by independent writers; it grades `imminent` (danger now), `risk` and
   `check_in` (an uncertain signal: the bot asks directly);
 - the phrase list staff maintain (safety/crisis_phrases.yml), matched deterministically;
-- the FAQ model's trained `crisis` intent, also when the FallbackClassifier replaced it.
+- the FAQ model's trained `crisis` intent, also when the FallbackClassifier replaced it, only
+  where the risk model is missing or failed: it moves whenever staff add FAQ phrasings, and
+  crisis detection must not.
 How they combine is in `detect()`.
 
 The intent becomes `crisis_imminent`, `crisis` or `crisis_check`, whatever the other components
@@ -78,6 +80,12 @@ class CrisisGuard(GraphComponent, IntentClassifier):
             # only its emergency grade counts.
             "risk_min_words": 4,
             "conversational_confidence": 0.8,
+            # Longer messages are read whatever DIET makes of them: form answers are short, and
+            # DIET's reading moves whenever staff add FAQ phrasings. On nine development sets
+            # this gave 4 more crisis messages their resources and no harmless one the crisis
+            # reply ("si la ketamina no funciona para diciembre, ya no sigo" was read as a form
+            # answer); 6 and 8 measured the same, 12 lost 2 of the 4.
+            "conversational_max_words": 8,
         }
 
     def __init__(
@@ -138,28 +146,30 @@ class CrisisGuard(GraphComponent, IntentClassifier):
     def detect(self, message: Message) -> Optional[Dict[Text, Any]]:
         """The grade (imminent, risk, check_in) and the layer that gave it, or None.
 
-        The risk model decides first. The phrase list and the FAQ model's crisis intent are
-        keyword-like: on the blind development set they fired on 32 of 182 harmless look-alikes
-        (professional questions, idioms, past history) where the risk model saw no risk. So when
-        the risk model is loaded they count only where it is not confident the message is
-        harmless: a staff phrase then gives the crisis response where the model asks the
-        check-in question (or did not read the message), the check-in where the model saw no
-        risk; the FAQ model's intent a check-in. Without the risk model both give the full
-        crisis response, as before.
+        The risk model decides first. The phrase list is keyword-like: on the blind development
+        set it fired on harmless look-alikes (professional questions, idioms, past history)
+        where the risk model saw no risk. So when the risk model is loaded a staff phrase counts
+        only where the model is not confident the message is harmless: it then gives the crisis
+        response where the model asks the check-in question (or did not read the message), the
+        check-in where the model saw no risk. Without the risk model (or when it fails on the
+        message) the phrase list and the FAQ model's crisis intent give the full crisis
+        response.
         """
         text = message.get(TEXT) or ""
         if not text.strip() or text.startswith("/"):  # buttons carry their own intent
             return None
         assessment = self._assess(text, message)
-        keyword_layers: List[Dict[Text, Any]] = []
         match = self.matcher.find(text, _lemmatizer(message))
-        if match:
-            keyword_layers.append({"layer": "phrase_list", "phrase": match.phrase})
-        confidence = _model_crisis_confidence(message)
-        if confidence >= self.config["model_threshold"]:
-            keyword_layers.append({"layer": "model", "confidence": round(confidence, 3)})
-        if assessment is None:
-            return {"grade": "risk", **keyword_layers[0]} if keyword_layers else None
+        if assessment is None:  # no risk model, or it failed on this message
+            if match:
+                return {"grade": "risk", "layer": "phrase_list", "phrase": match.phrase}
+            # DIET's crisis intent counts only here: it moves with the FAQ data (792 added
+            # phrasings moved 8 crisis replies on nine development sets), and beside the risk
+            # model it added 3 catches and 24 needless check-ins there (2026-12-02).
+            confidence = _model_crisis_confidence(message)
+            if confidence >= self.config["model_threshold"]:
+                return {"grade": "risk", "layer": "model", "confidence": round(confidence, 3)}
+            return None
         risk = assessment.as_dict()
         if assessment.grade in ("risk", "imminent"):
             return {"grade": assessment.grade, "layer": "risk_model", "risk": risk}
@@ -174,8 +184,6 @@ class CrisisGuard(GraphComponent, IntentClassifier):
             return {"grade": grade, "layer": "phrase_list", "phrase": match.phrase, "risk": risk}
         if assessment.grade == "check_in":
             return {"grade": "check_in", "layer": "risk_model", "risk": risk}
-        if keyword_layers and not_surely_harmless:
-            return {"grade": "check_in", **keyword_layers[0], "risk": risk}
         return None
 
     def _assess(self, text: str, message: Optional[Message] = None) -> Optional[RiskAssessment]:
@@ -189,8 +197,12 @@ class CrisisGuard(GraphComponent, IntentClassifier):
         except Exception as error:  # noqa: BLE001 - the other layers must still run
             logger.error(f"Risk model failed on a message: {error}")
             return None
-        if assessment.grade != "imminent" and _conversational(
-            message, self.config["conversational_confidence"]
+        max_words = self.config["conversational_max_words"]
+        short = max_words is None or len(text.split()) <= max_words
+        if (
+            assessment.grade != "imminent"
+            and short
+            and _conversational(message, self.config["conversational_confidence"])
         ):
             # "no i'm not thinking about that" after the check-in, "please have someone call
             # me": the risk model's uncertain and at-risk classes fired on such answers, so for

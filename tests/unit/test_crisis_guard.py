@@ -105,14 +105,31 @@ def test_a_phrase_the_risk_model_sees_no_risk_in_but_does_not_rule_out_gets_the_
     assert message.get("crisis_detection")["layer"] == "phrase_list"
 
 
-def test_a_faq_model_crisis_the_risk_model_does_not_rule_out_gets_the_check_in():
+def test_beside_the_risk_model_the_faq_models_crisis_intent_does_not_count():
     message = guarded(
         FixedRisk("none", 0.05, 0.2),
         "everything is grey these days really",
         ranking=(("crisis", 0.6), ("faq", 0.3)),
     )
-    assert message.get("intent")["name"] == "crisis_check"
+    assert message.get("intent")["name"] == "faq"
+    assert message.get("crisis_detection") is None
+
+
+def test_without_a_risk_model_the_faq_models_crisis_intent_gives_the_crisis_response():
+    message = guarded(None, "everything is grey these days really", (("crisis", 0.6), ("faq", 0.3)))
+    assert message.get("intent")["name"] == "crisis"
     assert message.get("crisis_detection")["layer"] == "model"
+
+
+class FailingRisk(FixedRisk):
+    def assess(self, text):
+        raise RuntimeError("onnxruntime failed")
+
+
+def test_when_the_risk_model_fails_on_a_message_the_other_layers_decide():
+    message = guarded(FailingRisk("none"), "everything is grey these days", (("crisis", 0.6),))
+    assert message.get("intent")["name"] == "crisis"
+    assert guarded(FailingRisk("none"), "i want to die, honestly").get("intent")["name"] == "crisis"
 
 
 def test_without_a_risk_model_a_phrase_gives_the_full_crisis_response():
@@ -157,6 +174,16 @@ def test_for_the_call_back_request_and_form_answers_only_danger_now_counts(inten
     message = guarded(risk, "no i'm not thinking about that", ranking=((intent, 1.0),))
     assert message.get("intent")["name"] == intent
     assert message.get("crisis_detection") is None
+
+
+@pytest.mark.parametrize("intent", FORM_ANSWERS)
+def test_a_long_message_the_classifier_takes_for_a_form_answer_is_still_read(intent):
+    message = guarded(
+        FixedRisk("risk", at_risk=0.95),
+        "si la ketamina no funciona para diciembre, ya no sigo con nada",
+        ranking=((intent, 1.0),),
+    )
+    assert message.get("intent")["name"] == "crisis"
 
 
 @pytest.mark.parametrize("intent", FORM_ANSWERS)
