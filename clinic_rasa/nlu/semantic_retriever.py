@@ -69,6 +69,7 @@ from rasa.shared.nlu.constants import (
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 from rasa.shared.nlu.training_data.util import intent_response_key_to_template_key
+from scipy.special import softmax
 
 from clinic_core.contract import CRISIS_INTENTS, DETECTION_KEY, FAQ_INTENT
 from clinic_core.encoder import get_encoder
@@ -133,7 +134,7 @@ class SemanticRetriever(GraphComponent, IntentClassifier):
         label_index = np.array([position[label] for label in self.labels], dtype=np.int64)
         # Row j holds the positions of label j's phrasings, padded with len(labels), which
         # points at a -inf appended to the similarities: a label's k best are one gather and
-        # one np.partition (np.maximum.at took 0.5 ms per call).
+        # k argmaxes (np.maximum.at took 0.5 ms per call).
         sizes = np.bincount(label_index, minlength=len(self._label_names))
         self._members = np.full(
             (len(self._label_names), int(sizes.max(initial=1))), len(self.labels)
@@ -198,8 +199,12 @@ class SemanticRetriever(GraphComponent, IntentClassifier):
             C=self.config["classifier_c"], class_weight="balanced", max_iter=3000
         )
         model.fit(vectors, labels)
-        assert list(model.classes_) == sorted(set(labels))  # the rows follow _label_names
-        return model.coef_.astype(np.float32), model.intercept_.astype(np.float32)
+        if list(model.classes_) != sorted(set(labels)):  # the rows must follow _label_names
+            raise ValueError("the classifier's classes are not in _label_names order")
+        weights, bias = model.coef_, model.intercept_
+        if len(model.classes_) == 2:  # one row, the second class's logit against the first's 0
+            weights, bias = np.vstack([np.zeros_like(weights), weights]), np.r_[0.0, bias]
+        return weights.astype(np.float32), bias.astype(np.float32)
 
     @classmethod
     def load(
@@ -273,9 +278,7 @@ class SemanticRetriever(GraphComponent, IntentClassifier):
     def _probabilities(self, vector: np.ndarray) -> np.ndarray:
         """The classifier's probability of each label, in `_label_names` order (softmax)."""
         weights, bias = self.classifier  # type: ignore[misc]
-        logits = weights @ vector + bias
-        exp = np.exp(logits - logits.max())
-        return (exp / exp.sum()).astype(np.float32)
+        return softmax(weights @ vector + bias).astype(np.float32)
 
     def _best_per_label(self, similarities: np.ndarray) -> np.ndarray:
         """Each label's score from its phrasings' similarities, in `_label_names` order: its

@@ -211,3 +211,19 @@ def test_the_classifier_does_not_decide_what_is_too_far_to_answer(tmp_path):
     message = Message(data={TEXT: text})
     mixed.process([message])
     assert message.get(INTENT)["name"] == "nlu_fallback"
+
+
+def test_with_two_labels_the_classifier_still_gives_each_label_its_probability(tmp_path):
+    """scikit-learn keeps one row of weights for two classes; the softmax needs one per label."""
+    context = ExecutionContext(node_name="two", graph_schema=None)
+    config = {**SemanticRetriever.get_default_config(), "classifier_weight": 0.3}
+    retriever = SemanticRetriever.create(
+        config, LocalModelStorage(tmp_path), Resource("two"), context
+    )
+    vectors = np.array([[1.0, 0.0], [0.9, 0.1], [0.0, 1.0], [0.1, 0.9]], dtype=np.float32)
+    retriever.classifier = retriever._fit_classifier(vectors, ["faq/a", "faq/a", "faq/b", "faq/b"])
+    retriever._label_names = ["faq/a", "faq/b"]
+    probabilities = retriever._probabilities(np.array([0.0, 1.0], dtype=np.float32))
+    assert probabilities.shape == (2,)
+    assert probabilities.sum() == pytest.approx(1.0)
+    assert probabilities[1] > 0.5 > probabilities[0]
