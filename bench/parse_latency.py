@@ -83,6 +83,28 @@ def parse(url: str, text: str) -> float:
     return (time.perf_counter() - started) * 1000
 
 
+def host_speed_ms(cpu: int, repeats: int = 30) -> float:
+    """Median ms of one fixed numpy workload on `cpu`: how fast this (shared) host is right now.
+
+    The same model's p95 moved from 29 to 53 ms between runs on different hosts; this probe,
+    run beside the measurement, tells a slower host from a slower model."""
+    import numpy as np
+
+    saved = os.sched_getaffinity(0)
+    os.sched_setaffinity(0, {cpu})
+    try:
+        rng = np.random.default_rng(0)
+        a, b = rng.random((384, 384), dtype=np.float32), rng.random((384, 2048), dtype=np.float32)
+        times = []
+        for _ in range(repeats):
+            started = time.perf_counter()
+            np.tanh(a @ b).sum()
+            times.append((time.perf_counter() - started) * 1000)
+        return round(statistics.median(times), 2)
+    finally:
+        os.sched_setaffinity(0, saved)
+
+
 def measure(model: Path, cpu: int, texts: List[str]) -> dict:
     client_cpus = (os.sched_getaffinity(0) - {cpu}) or {cpu}
     os.sched_setaffinity(0, client_cpus)
@@ -102,6 +124,7 @@ def measure(model: Path, cpu: int, texts: List[str]) -> dict:
             end = memory_mb(pid)
         finally:
             stack.stop()
+    probe = host_speed_ms(cpu)
     by_length = {"up to 10 words": [], "11-30 words": [], "over 30 words": []}
     for text, ms in zip(texts, times):
         words = len(text.split())
@@ -129,6 +152,7 @@ def measure(model: Path, cpu: int, texts: List[str]) -> dict:
         "rss_end_mb": round(end["VmRSS"], 0),
         "peak_rss_mb": round(end["VmHWM"], 0),
         "load_average": [round(x, 2) for x in os.getloadavg()],
+        "host_probe_ms": probe,
     }
 
 
@@ -144,7 +168,9 @@ def report(result: dict, command: str) -> str:
         "parsed once (`POST /model/parse`, HTTP included), so the encoder's cache never helps. "
         f"Load average at the end: {' '.join(map(str, result['load_average']))} on 2 cores. "
         "The host is shared: on 2026-11-30 runs an hour apart gave p95 42-59 ms for the same "
-        "model, so compare runs made together.",
+        "model, so compare runs made together, or their host probes: "
+        f"{result.get('host_probe_ms')} ms this run (`host_speed_ms`: one fixed numpy workload on "
+        "the server's CPU after the run; a higher figure means a slower host).",
         "",
         "| measure | wanted | measured | met? |",
         "|---|---|---|---|",

@@ -1,7 +1,7 @@
 """The parse-latency benchmark's report calls a miss a miss (bench/parse_latency.py)."""
 
 from bench.load import percentile
-from bench.parse_latency import report
+from bench.parse_latency import host_speed_ms, report
 
 RESULT = {
     "model": "clinic-x.tar.gz",
@@ -17,6 +17,7 @@ RESULT = {
     "rss_end_mb": 950.0,
     "peak_rss_mb": 1000.0,
     "load_average": [1.0, 1.0, 1.0],
+    "host_probe_ms": 11.5,
 }
 
 
@@ -39,6 +40,18 @@ def test_within_both_targets():
         "parse p95": "yes",
         "Rasa server peak memory (VmHWM)": "**no**",
     }
+
+
+def test_the_report_gives_the_host_probe_beside_the_latency():
+    assert "11.5 ms this run" in report(RESULT, "x")
+
+
+def test_the_host_probe_is_a_positive_time_and_leaves_the_affinity_as_it_was():
+    import os
+
+    before = os.sched_getaffinity(0)
+    assert host_speed_ms(min(before), repeats=3) > 0
+    assert os.sched_getaffinity(0) == before
 
 
 def test_percentile_takes_the_nearest_rank():
