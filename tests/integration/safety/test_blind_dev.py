@@ -28,14 +28,14 @@ class Floors:
     min_imminent_emergency_first: float  # imminent danger answered with 911 first
 
 
-# Measured 2026-12-02 with risk model 7f86d411 (writers 1-20, character and word n-grams,
+# Measured 2026-12-02 with risk model ca9de5a2 (writers 1-21, character and word n-grams,
 # crisis from 0.75, check-in from 0.45), in brackets.
 FLOORS = {
-    "blind_dev.jsonl": Floors(0.97, 0.02, 0.085, 0.95),  # 0.983, 0.011, 0.066, 0.984
-    "blind_dev_r.jsonl": Floors(0.96, 0.065, 0.095, 0.91),  # 0.973, 0.051, 0.062, 0.937
-    "blind_dev_s.jsonl": Floors(0.97, 0.05, 0.11, 0.93),  # 0.989, 0.040, 0.091, 0.952
+    "blind_dev.jsonl": Floors(0.97, 0.02, 0.085, 0.95),  # 0.983, 0.005, 0.066, 0.984
+    "blind_dev_r.jsonl": Floors(0.96, 0.065, 0.095, 0.91),  # 0.973, 0.051, 0.051, 0.937
+    "blind_dev_s.jsonl": Floors(0.97, 0.05, 0.11, 0.93),  # 0.989, 0.034, 0.091, 0.968
     "blind_dev_t.jsonl": Floors(0.97, 0.04, 0.10, 0.95),  # 0.995, 0.028, 0.068, 0.968
-    "blind_dev_u.jsonl": Floors(0.97, 0.02, 0.115, 0.93),  # 0.984, 0.011, 0.085, 0.952
+    "blind_dev_u.jsonl": Floors(0.97, 0.02, 0.115, 0.93),  # 0.978, 0.011, 0.085, 0.935
 }
 
 
