@@ -12,6 +12,7 @@ import argparse
 import asyncio
 import json
 import os
+import re
 import subprocess
 import sys
 import time
@@ -45,6 +46,11 @@ def load_examples(path: Path) -> List[Tuple[str, str]]:
         response_key = message.get("intent_response_key")
         pairs.append((message.get("text"), response_key or label))
     return pairs
+
+
+def phrasing_key(text: str) -> str:
+    """What the tokenizer sees: case and punctuation don't make a phrasing new."""
+    return " ".join(re.sub(r"[^\w\s]", " ", text.lower()).split())
 
 
 # The graded crisis intents count as `crisis`, and a "Did you mean" as its first (top) topic, so

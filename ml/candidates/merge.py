@@ -18,12 +18,9 @@ from pathlib import Path
 from typing import Iterable, List, Set
 
 from clinic_core.settings import PROJECT_ROOT
+from ml.evaluate import phrasing_key
 
 TEST_SUFFIXES = (".jsonl", ".json", ".yml", ".yaml", ".md", ".py")
-
-
-def normalise(text: str) -> str:
-    return " ".join(re.sub(r"[^\w\s]", " ", text.lower()).split())
 
 
 def _texts_of(path: Path) -> Iterable[str]:
@@ -40,7 +37,7 @@ def known_texts(root: Path) -> Set[str]:
     """Normalised training examples under data/ and every text line under tests/."""
     files = list((root / "data").rglob("*.yml"))
     files += [p for p in (root / "tests").rglob("*") if p.is_file() and p.suffix in TEST_SUFFIXES]
-    return {normalise(text) for path in files for text in _texts_of(path)}
+    return {phrasing_key(text) for path in files for text in _texts_of(path)}
 
 
 def merge(candidates: List[dict], root: Path = PROJECT_ROOT) -> tuple[int, int]:
@@ -50,10 +47,10 @@ def merge(candidates: List[dict], root: Path = PROJECT_ROOT) -> tuple[int, int]:
     skipped = 0
     for row in candidates:
         text = " ".join(str(row["text"]).split())
-        if not text or normalise(text) in seen or "](" in text:
+        if not text or phrasing_key(text) in seen or "](" in text:
             skipped += 1
             continue
-        seen.add(normalise(text))
+        seen.add(phrasing_key(text))
         by_topic.setdefault(row["topic"], []).append(text)
     for topic, texts in by_topic.items():
         path = root / "data" / "faq" / f"{topic}.yml"

@@ -1,28 +1,21 @@
 """The held-out phrasings stay out of the training data, so the evaluation measures generalisation."""
 
-import re
-
 import pytest
 import yaml
 
 from clinic_core.settings import PROJECT_ROOT
-from ml.evaluate import BLIND_FILE, HELDOUT_FILE, load_examples
-
-
-def normalised(text: str) -> str:
-    """What the tokenizer sees: case and punctuation don't make a phrasing new."""
-    return " ".join(re.sub(r"[^\w\s]", " ", text.lower()).split())
+from ml.evaluate import BLIND_FILE, HELDOUT_FILE, load_examples, phrasing_key
 
 
 @pytest.mark.parametrize("heldout_file", [HELDOUT_FILE, BLIND_FILE], ids=["heldout", "blind"])
 def test_no_heldout_phrasing_is_a_training_example(heldout_file):
-    heldout = {normalised(text) for text, _ in load_examples(heldout_file)}
+    heldout = {phrasing_key(text) for text, _ in load_examples(heldout_file)}
     leaked = [
         (str(path.relative_to(PROJECT_ROOT)), text)
         for path in sorted((PROJECT_ROOT / "data").rglob("*.yml"))
         if path.name != "rules.yml"
         for text, _ in load_examples(path)
-        if normalised(text) in heldout
+        if phrasing_key(text) in heldout
     ]
     assert leaked == []
 
