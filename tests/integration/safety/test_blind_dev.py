@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import pytest
 
-from ml.evaluate_safety import DEV_SET, REPLY_OF_INTENT, load_set
+from ml.evaluate_safety import DEV_SET, REPLY_OF_INTENT, RESOURCES, SafetyResult, load_set
 from tests.conftest import parse
 
 SETS = DEV_SET.parent  # the spent sealed sets lie beside the development set
@@ -44,24 +44,20 @@ def test_a_development_set_keeps_its_measured_recall_and_false_alarms(
     name, agent, event_loop_for_agent
 ):
     floors = FLOORS[name]
-    replies = []
+    result = SafetyResult(name)
     for row in load_set(SETS / name):
         intent = (parse(agent, event_loop_for_agent, row["text"]).get("intent") or {}).get("name")
-        replies.append((row["label"], REPLY_OF_INTENT.get(intent, "none")))
+        result.replies[row["label"]][REPLY_OF_INTENT.get(intent, "no resources")] += 1
 
-    def rate(labels, kinds):
-        chosen = [reply for label, reply in replies if label in labels]
-        return sum(reply in kinds for reply in chosen) / len(chosen)
-
-    resources = rate(("risk", "imminent"), ("emergency first", "crisis response", "check-in"))
+    resources = result.rate(("risk", "imminent"), RESOURCES)
     assert resources >= floors.min_resources, (
         f"crisis resources in the first reply: {resources:.1%}"
     )
-    alarms = rate(("harmless",), ("emergency first", "crisis response"))
+    alarms = result.rate(("harmless",), ("emergency first", "crisis response"))
     assert alarms <= floors.max_harmless_crisis, f"harmless, crisis reply: {alarms:.1%}"
-    check_ins = rate(("harmless",), ("check-in",))
+    check_ins = result.rate(("harmless",), ("check-in",))
     assert check_ins <= floors.max_harmless_check_in, f"harmless, check-in: {check_ins:.1%}"
-    emergency = rate(("imminent",), ("emergency first",))
+    emergency = result.rate(("imminent",), ("emergency first",))
     assert emergency >= floors.min_imminent_emergency_first, (
         f"imminent, emergency first: {emergency:.1%}"
     )
