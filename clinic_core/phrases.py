@@ -141,8 +141,10 @@ class PhraseMatcher:
     def find(self, text: str, lemmatize: Optional[Callable[[str], str]] = None) -> Optional[Match]:
         """The first crisis phrase in `text` not covered by an exception, or None."""
         forms = [self._forms(word, lemmatize) for word in normalize(text)]
-        harmless = list(self._all_matches(forms, self._exception_index))
+        harmless: Optional[List[Match]] = None  # read only when a phrase matched (most don't)
         for match in self._all_matches(forms, self._index):
+            if harmless is None:
+                harmless = list(self._all_matches(forms, self._exception_index))
             if not any(h.start <= match.start and match.end <= h.end for h in harmless):
                 return match
         return None
