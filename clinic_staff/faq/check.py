@@ -19,7 +19,6 @@ import re
 import subprocess
 import sys
 from dataclasses import dataclass, field
-from itertools import combinations
 from pathlib import Path
 from typing import Dict, Iterable, List, Optional, Tuple
 
@@ -382,7 +381,8 @@ def check_near_duplicates(
         if len(set(w)) >= NEAR_DUPLICATE_MIN_WORDS
     ]
     problems = []
-    for (a, key_a, wa), (b, key_b, wb) in combinations(words, 2):
+    for i, j in _pairs_sharing_most_words(words, threshold):
+        (a, key_a, wa), (b, key_b, wb) = words[i], words[j]
         if a.label == b.label or key_a == key_b:
             continue  # exact duplicates are reported by check_duplicates
         score = similarity(wa, wb)
@@ -398,6 +398,43 @@ def check_near_duplicates(
                 )
             )
     return problems
+
+
+def _pairs_sharing_most_words(
+    words: List[Tuple[Example, str, frozenset]], threshold: float, block: int = 512
+) -> List[Tuple[int, int]]:
+    """Index pairs (i < j, in order) whose word sets have Jaccard similarity >= threshold.
+
+    Counts shared words for all pairs at once with a sparse product (scipy) instead of
+    comparing 5 million pairs in Python: 3,300 FAQ phrasings took 11 s that way, under 1 s
+    this way (2026-12-02)."""
+    import numpy as np
+    from scipy.sparse import csr_matrix
+
+    vocabulary: Dict[str, int] = {}
+    rows, columns = [], []
+    for row, (_, _, word_set) in enumerate(words):
+        for word in word_set:
+            rows.append(row)
+            columns.append(vocabulary.setdefault(word, len(vocabulary)))
+    if not rows:
+        return []
+    matrix = csr_matrix(
+        (np.ones(len(rows), dtype=np.int32), (rows, columns)),
+        shape=(len(words), len(vocabulary)),
+    )
+    sizes = np.array([len(word_set) for _, _, word_set in words], dtype=np.int64)
+    pairs: List[Tuple[int, int]] = []
+    for start in range(0, len(words), block):
+        shared = (matrix[start : start + block] @ matrix.T).tocoo()
+        i = shared.row.astype(np.int64) + start
+        j = shared.col.astype(np.int64)
+        count = shared.data.astype(np.int64)
+        later = j > i
+        i, j, count = i[later], j[later], count[later]
+        close = count / (sizes[i] + sizes[j] - count) >= threshold
+        pairs.extend(zip(i[close].tolist(), j[close].tolist()))
+    return sorted(pairs)
 
 
 def run_rasa_validate(project: Path) -> List[Problem]:
