@@ -1,11 +1,13 @@
-"""Append candidate training phrasings ({"topic", "text"} JSON lines) to data/faq/<topic>.yml.
+"""Append candidate training phrasings ({"topic", "text"} JSON lines) to their training files.
 
     python -m ml.candidates.merge ml/candidates/faq-phrasings-stop27.jsonl
 
 A phrasing is skipped when it equals, ignoring case and punctuation, a training example already
 under data/ or any text under tests/ (so no evaluation message becomes training data), or when
-it would read as a Rasa entity annotation ("[...](...)"). Each file keeps its examples block;
-new phrasings go after its last example. Run `./staff faq check` afterwards.
+it would read as a Rasa entity annotation ("[...](...)"). A topic with a file data/faq/<topic>.yml
+goes there; any other name is an intent of data/nlu/ ("greet", "book_consultation"). New
+phrasings go after the last example of the topic's or intent's examples block. Run
+`./staff faq check` afterwards.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ import json
 import re
 import sys
 from pathlib import Path
-from typing import Iterable, List, Set
+from typing import Iterable, List, Set, Tuple
 
 from clinic_core.settings import PROJECT_ROOT
 from ml.evaluate import phrasing_key
@@ -40,6 +42,31 @@ def known_texts(root: Path) -> Set[str]:
     return {phrasing_key(text) for path in files for text in _texts_of(path)}
 
 
+def _examples_block(root: Path, topic: str) -> Tuple[Path, List[str], int]:
+    """The file holding `topic`'s examples, its lines, and the index of its last example."""
+    faq = root / "data" / "faq" / f"{topic}.yml"
+    if faq.exists():
+        lines = faq.read_text(encoding="utf-8").splitlines()
+        return faq, lines, max(i for i, line in enumerate(lines) if line.startswith("    - "))
+    for path in sorted((root / "data" / "nlu").glob("*.yml")):
+        lines = path.read_text(encoding="utf-8").splitlines()
+        starts = [i for i, line in enumerate(lines) if line.strip() == f"- intent: {topic}"]
+        if not starts:
+            continue
+        depth = len(lines[starts[0]]) - len(lines[starts[0]].lstrip())
+        last = starts[0]
+        for i in range(starts[0] + 1, len(lines)):
+            stripped = lines[i].lstrip()
+            if stripped and len(lines[i]) - len(stripped) <= depth:
+                break  # the next intent, or the end of the nlu list
+            if stripped.startswith("- "):
+                last = i
+        if last == starts[0]:
+            raise ValueError(f"{path}: intent {topic} has no examples")
+        return path, lines, last
+    raise ValueError(f"no data/faq/{topic}.yml and no intent {topic} in data/nlu/")
+
+
 def merge(candidates: List[dict], root: Path = PROJECT_ROOT) -> tuple[int, int]:
     """Append the new phrasings to their topics' files: (added, skipped)."""
     seen = known_texts(root)
@@ -53,10 +80,9 @@ def merge(candidates: List[dict], root: Path = PROJECT_ROOT) -> tuple[int, int]:
         seen.add(phrasing_key(text))
         by_topic.setdefault(row["topic"], []).append(text)
     for topic, texts in by_topic.items():
-        path = root / "data" / "faq" / f"{topic}.yml"
-        lines = path.read_text(encoding="utf-8").splitlines()
-        last = max(i for i, line in enumerate(lines) if line.startswith("    - "))
-        lines[last + 1 : last + 1] = [f"    - {text}" for text in texts]
+        path, lines, last = _examples_block(root, topic)
+        indent = lines[last][: len(lines[last]) - len(lines[last].lstrip())]
+        lines[last + 1 : last + 1] = [f"{indent}- {text}" for text in texts]
         path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return sum(len(t) for t in by_topic.values()), skipped
 

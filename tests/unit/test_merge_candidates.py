@@ -42,3 +42,26 @@ def test_new_phrasings_go_after_the_last_example_and_known_texts_are_skipped(tmp
     lines = (root / "data" / "faq" / "cost.yml").read_text().splitlines()
     assert lines[lines.index("    - price?") + 1] == "    - is it expensive"
     assert lines[lines.index("    - is it expensive") + 1] == "responses:"
+
+
+CONVERSATION = """version: "3.1"
+nlu:
+- intent: greet
+  examples: |
+    - hello
+    - hi there
+
+- intent: goodbye
+  examples: |
+    - bye
+"""
+
+
+def test_an_intent_of_data_nlu_gets_its_phrasings_after_its_own_last_example(tmp_path):
+    root = project(tmp_path)
+    (root / "data" / "nlu").mkdir()
+    (root / "data" / "nlu" / "conversation.yml").write_text(CONVERSATION)
+    assert merge([{"topic": "greet", "text": "hola, buenas tardes"}], root) == (1, 0)
+    lines = (root / "data" / "nlu" / "conversation.yml").read_text().splitlines()
+    assert lines[lines.index("    - hi there") + 1] == "    - hola, buenas tardes"
+    assert lines[lines.index("    - hola, buenas tardes") + 2] == "- intent: goodbye"
