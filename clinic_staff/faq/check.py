@@ -385,18 +385,16 @@ def check_near_duplicates(
         (a, key_a, wa), (b, key_b, wb) = words[i], words[j]
         if a.label == b.label or key_a == key_b:
             continue  # exact duplicates are reported by check_duplicates
-        score = similarity(wa, wb)
-        if score >= threshold:
-            problems.append(
-                Problem(
-                    b.path,
-                    b.line,
-                    "warning",
-                    f"'{b.text}' ({b.label}) is almost the same as '{a.text}' ({a.label}, "
-                    f"{a.path}:{a.line}; {score:.0%} the same words). The assistant may mix up the "
-                    "two topics: reword one of them so it is clearly about its own topic.",
-                )
+        problems.append(
+            Problem(
+                b.path,
+                b.line,
+                "warning",
+                f"'{b.text}' ({b.label}) is almost the same as '{a.text}' ({a.label}, "
+                f"{a.path}:{a.line}; {similarity(wa, wb):.0%} the same words). The assistant may "
+                "mix up the two topics: reword one of them so it is clearly about its own topic.",
             )
+        )
     return problems
 
 
