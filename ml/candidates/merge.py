@@ -17,7 +17,7 @@ import json
 import re
 import sys
 from pathlib import Path
-from typing import Iterable, List, Set, Tuple
+from typing import Iterable, List, Optional, Set, Tuple
 
 from clinic_core.settings import PROJECT_ROOT
 from ml.evaluate import phrasing_key
@@ -42,29 +42,34 @@ def known_texts(root: Path) -> Set[str]:
     return {phrasing_key(text) for path in files for text in _texts_of(path)}
 
 
+def _last_example(lines: List[str], intent: str) -> Optional[int]:
+    """Index of the last example line of `intent`'s block in a Rasa NLU file, or None."""
+    starts = [i for i, line in enumerate(lines) if line.strip() == f"- intent: {intent}"]
+    if not starts:
+        return None
+    depth = len(lines[starts[0]]) - len(lines[starts[0]].lstrip())
+    last = None
+    for i in range(starts[0] + 1, len(lines)):
+        stripped = lines[i].lstrip()
+        if stripped and len(lines[i]) - len(stripped) <= depth:
+            break  # the next intent, `responses:`, or the end of the nlu list
+        if stripped.startswith("- "):
+            last = i
+    return last
+
+
 def _examples_block(root: Path, topic: str) -> Tuple[Path, List[str], int]:
-    """The file holding `topic`'s examples, its lines, and the index of its last example."""
+    """The file holding `topic`'s examples, its lines, and the index of its last example:
+    data/faq/<topic>.yml for an FAQ topic, else the data/nlu file with the intent `topic`."""
     faq = root / "data" / "faq" / f"{topic}.yml"
-    if faq.exists():
-        lines = faq.read_text(encoding="utf-8").splitlines()
-        return faq, lines, max(i for i, line in enumerate(lines) if line.startswith("    - "))
-    for path in sorted((root / "data" / "nlu").glob("*.yml")):
+    places = [(faq, f"faq/{topic}")] if faq.exists() else []
+    places += [(path, topic) for path in sorted((root / "data" / "nlu").glob("*.yml"))]
+    for path, intent in places:
         lines = path.read_text(encoding="utf-8").splitlines()
-        starts = [i for i, line in enumerate(lines) if line.strip() == f"- intent: {topic}"]
-        if not starts:
-            continue
-        depth = len(lines[starts[0]]) - len(lines[starts[0]].lstrip())
-        last = starts[0]
-        for i in range(starts[0] + 1, len(lines)):
-            stripped = lines[i].lstrip()
-            if stripped and len(lines[i]) - len(stripped) <= depth:
-                break  # the next intent, or the end of the nlu list
-            if stripped.startswith("- "):
-                last = i
-        if last == starts[0]:
-            raise ValueError(f"{path}: intent {topic} has no examples")
-        return path, lines, last
-    raise ValueError(f"no data/faq/{topic}.yml and no intent {topic} in data/nlu/")
+        last = _last_example(lines, intent)
+        if last is not None:
+            return path, lines, last
+    raise ValueError(f"no examples of {topic} in data/faq/{topic}.yml or data/nlu/")
 
 
 def merge(candidates: List[dict], root: Path = PROJECT_ROOT) -> tuple[int, int]:
